@@ -63,8 +63,9 @@ type Report struct {
 	Suppressed    []Suppressed      `json:"suppressed,omitempty"`
 	Errors        []Error           `json:"errors,omitempty"`
 	Controls      []ControlResult   `json:"controls"`
-	// Rules holds the metadata of every rule that produced a finding, for
-	// formats that describe rules (SARIF). Not serialised in JSON.
+	// Rules holds the metadata of every rule that produced a finding or a
+	// suppressed finding, sorted by ID, for formats that describe rules
+	// (SARIF). Not serialised in JSON.
 	Rules []*finding.Rule `json:"-"`
 }
 
@@ -78,13 +79,26 @@ type Tool struct {
 // Build assembles a report: findings sorted, targets sorted, and the
 // control matrix computed. rules resolves rule IDs to metadata; it may be nil.
 func Build(tool Tool, targets []Target, fs []finding.Finding, sup []Suppressed, errs []Error, rules func(id string) (*finding.Rule, bool)) *Report {
+	// Clone every input so that sorting never reorders the caller's slices.
 	fs = slices.Clone(fs)
 	finding.Sort(fs)
 	targets = slices.Clone(targets)
 	slices.SortFunc(targets, func(a, b Target) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Kind, b.Kind)) })
+	if targets == nil {
+		targets = []Target{}
+	}
+	sup = slices.Clone(sup)
 	slices.SortStableFunc(sup, func(a, b Suppressed) int {
-		return cmp.Or(cmp.Compare(a.Finding.Target, b.Finding.Target), cmp.Compare(a.Finding.Location.StartLine, b.Finding.Location.StartLine), cmp.Compare(a.Finding.RuleID, b.Finding.RuleID))
+		x, y := a.Finding, b.Finding
+		return cmp.Or(
+			cmp.Compare(x.Target, y.Target),
+			cmp.Compare(x.Location.File, y.Location.File),
+			cmp.Compare(x.Location.StartLine, y.Location.StartLine),
+			cmp.Compare(x.RuleID, y.RuleID),
+			cmp.Compare(x.Message, y.Message),
+		)
 	})
+	errs = slices.Clone(errs)
 	slices.SortStableFunc(errs, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.Target, b.Target), cmp.Compare(a.Message, b.Message))
 	})
@@ -102,14 +116,22 @@ func Build(tool Tool, targets []Target, fs []finding.Finding, sup []Suppressed, 
 	}
 	if rules != nil {
 		seen := map[string]bool{}
-		for _, f := range fs {
-			if seen[f.RuleID] {
-				continue
+		add := func(id string) {
+			if seen[id] {
+				return
 			}
-			seen[f.RuleID] = true
-			if rule, ok := rules(f.RuleID); ok {
+			seen[id] = true
+			if rule, ok := rules(id); ok {
 				r.Rules = append(r.Rules, rule)
 			}
+		}
+		for _, f := range fs {
+			add(f.RuleID)
+		}
+		// Suppressed findings are still written by SARIF, which must
+		// describe their rules too.
+		for _, s := range sup {
+			add(s.Finding.RuleID)
 		}
 		slices.SortFunc(r.Rules, func(a, b *finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	}
