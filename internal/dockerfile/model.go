@@ -185,4 +185,3 @@ func (f *File) Line(i int) string {
 	}
 	return f.Lines[i-1]
 }
-
