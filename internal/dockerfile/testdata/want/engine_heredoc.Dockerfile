@@ -1,0 +1,5 @@
+FROM debian:12-slim
+# pass: PAL-DF-001
+RUN echo ok
+# want: PAL-DF-001
+RUN <<EOF
