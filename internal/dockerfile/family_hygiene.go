@@ -1,0 +1,4 @@
+package dockerfile
+
+// hygieneChecks are registered in Checks; see the rule files check_*.go.
+var hygieneChecks = []Check{}
