@@ -1,0 +1,23 @@
+// Package ruleset gathers the rules of every target kind into one
+// registry: the source of `palisade rules`, docs/rules.md, SARIF rule
+// metadata and configuration validation.
+package ruleset
+
+import (
+	"github.com/palisade-sec/palisade/internal/config"
+	"github.com/palisade-sec/palisade/internal/dockerfile"
+	"github.com/palisade-sec/palisade/internal/finding"
+)
+
+// All returns a registry of every palisade rule. It panics only when the
+// built-in rules themselves are inconsistent, which TestAll catches.
+func All() *finding.Registry {
+	var rules []*finding.Rule
+	rules = append(rules, config.ExpiredIgnore)
+	rules = append(rules, dockerfile.Rules()...)
+	reg, err := finding.NewRegistry(rules...)
+	if err != nil {
+		panic("palisade rule registry: " + err.Error())
+	}
+	return reg
+}
