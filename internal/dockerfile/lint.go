@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/palisade-sec/palisade/internal/config"
@@ -156,10 +157,11 @@ func (f *File) suppressedBy(r *finding.Rule, line int) (ignore, bool) {
 
 // instructionAt returns the instruction spanning line.
 func (f *File) instructionAt(line int) *Instruction {
-	for _, in := range f.Instructions {
-		if line >= in.Loc.StartLine && line <= in.Loc.EndLine {
-			return in
-		}
+	// Instructions are in line order: binary search the last one that
+	// starts at or before line.
+	i := sort.Search(len(f.Instructions), func(i int) bool { return f.Instructions[i].Loc.StartLine > line }) - 1
+	if i >= 0 && line <= f.Instructions[i].Loc.EndLine {
+		return f.Instructions[i]
 	}
 	return nil
 }
