@@ -87,6 +87,11 @@ func Build(tool Tool, targets []Target, fs []finding.Finding, sup []Suppressed, 
 	if targets == nil {
 		targets = []Target{}
 	}
+	for i := range targets {
+		if targets[i].Controls == nil {
+			targets[i].Controls = []control.ID{}
+		}
+	}
 	sup = slices.Clone(sup)
 	slices.SortStableFunc(sup, func(a, b Suppressed) int {
 		x, y := a.Finding, b.Finding

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,8 @@ import (
 //     slashes. A relative path gets uriBaseId "%SRCROOT%" (the checkout
 //     root in GitHub code scanning); an absolute path becomes a file:// URI.
 //   - A finding on something that is not a file (an image, a cluster, a
-//     node, a Kubernetes object) still needs a location, because GitHub
+//     node, a Kubernetes object: a target whose Kind is in nonFileKinds,
+//     or a finding without a file) still needs a location, because GitHub
 //     rejects results without one. Its artifact URI is the target name,
 //     percent-encoded so that it is a valid relative reference (a colon
 //     in the first segment, as in "alpine:3.19", is written %3A so it is
@@ -38,7 +40,7 @@ import (
 //   - partialFingerprints["palisade/v1"] hashes rule ID, target, file,
 //     start line and message, so GitHub matches an alert across runs.
 //   - Suppressed findings are results with an external suppression whose
-//     justification is the ignore's reason; GitHub closes them.
+//     justification is the ignore's reason and whose source is a property.
 //   - Report errors are tool execution notifications of the one
 //     invocation, which still counts as successful: a scan with errors
 //     produced a partial, not a failed, result.
@@ -53,14 +55,20 @@ const (
 )
 
 // nonFileKinds are Target.Kind values that name something other than a
-// file of the scanned source tree. Findings on them get the target name as
-// their artifact URI even when they carry a file (a path inside an image).
+// file of the scanned source tree: images (whatever their source: a
+// registry, an archive, an OCI layout, an unpacked root file system),
+// clusters and their objects, hosts. Findings on them get the target name
+// as their artifact URI; a file they carry is a path inside the target and
+// is appended to it.
 var nonFileKinds = map[string]bool{
 	"image":    true,
-	"cluster":  true,
-	"node":     true,
-	"object":   true,
 	"registry": true,
+	"archive":  true,
+	"oci":      true,
+	"rootfs":   true,
+	"cluster":  true,
+	"object":   true,
+	"node":     true,
 	"host":     true,
 }
 
@@ -257,7 +265,7 @@ func buildSARIF(r *Report) sarifLog {
 			Tool: sarifTool{Driver: sarifDriver{
 				Name:           nonEmpty(r.Tool.Name, "palisade"),
 				Version:        r.Tool.Version,
-				InformationURI: r.Tool.URI,
+				InformationURI: absoluteOrEmpty(r.Tool.URI),
 				Rules:          rules,
 			}},
 			Invocations: []sarifInvocation{inv},
@@ -280,7 +288,7 @@ func sarifRules(r *Report) ([]sarifRule, map[string]int) {
 	all := append(slices.Clone(r.Findings), suppressedFindings(r)...)
 	for _, f := range all {
 		if _, ok := byID[f.RuleID]; !ok {
-			byID[f.RuleID] = &finding.Rule{ID: f.RuleID, Control: f.Control, Severity: f.Severity, Title: f.Title}
+			byID[f.RuleID] = &finding.Rule{ID: f.RuleID, Control: f.Control, Severity: f.Severity, Title: f.Title, Remediation: f.Remediation}
 		}
 	}
 	ids := make([]string, 0, len(byID))
@@ -549,6 +557,14 @@ func pascalCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// absoluteOrEmpty drops a URI that SARIF's "uri" format would refuse.
+func absoluteOrEmpty(s string) string {
+	if u, err := url.Parse(s); err != nil || !u.IsAbs() || strings.ContainsAny(s, " \\") {
+		return ""
+	}
+	return s
 }
 
 func nonEmpty(s, fallback string) string {

@@ -3,8 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/palisade-sec/palisade/internal/control"
 	"github.com/palisade-sec/palisade/internal/finding"
@@ -33,23 +36,22 @@ func paint(on bool, code, s string) string {
 // control-matrix summary.
 func writeTable(w io.Writer, r *Report, o Options) error {
 	ew := &errWriter{w: w}
-	target := ""
-	for _, f := range r.Findings {
-		if f.Target != target {
-			if target != "" {
+	for i, f := range r.Findings {
+		if i == 0 || f.Target != r.Findings[i-1].Target {
+			if i > 0 {
 				ew.printf("\n")
 			}
-			target = f.Target
-			ew.printf("%s\n", paint(o.Color, "\x1b[1m", target))
-		}
-		loc := ""
-		if f.Location.StartLine > 0 {
-			loc = fmt.Sprintf(":%d", f.Location.StartLine)
+			ew.printf("%s\n", paint(o.Color, "\x1b[1m", printable(f.Target)))
 		}
 		sev := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
-		ew.printf("  %s %s %s%s %s\n", paint(o.Color, severityColor[f.Severity], sev), f.RuleID, shortFile(f), loc, f.Message)
+		fields := []string{paint(o.Color, severityColor[f.Severity], sev), printable(f.RuleID)}
+		if loc := tableLocation(f.Location); loc != "" {
+			fields = append(fields, loc)
+		}
+		fields = append(fields, printable(f.Message))
+		ew.printf("  %s\n", strings.Join(fields, " "))
 		if f.Remediation != "" {
-			ew.printf("           fix: %s\n", f.Remediation)
+			ew.printf("           fix: %s\n", printable(f.Remediation))
 		}
 	}
 	if len(r.Findings) == 0 {
@@ -58,7 +60,7 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	if len(r.Errors) > 0 {
 		ew.printf("\nErrors (not assessed):\n")
 		for _, e := range r.Errors {
-			ew.printf("  %s: %s\n", e.Target, e.Message)
+			ew.printf("  %s: %s\n", printable(e.Target), printable(e.Message))
 		}
 	}
 	if len(r.Suppressed) > 0 {
@@ -69,11 +71,50 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	return ew.err
 }
 
-func shortFile(f finding.Finding) string {
-	if f.Location.File == "" || f.Location.File == f.Target {
-		return ""
+// tableLocation is "file:line", "file", "line N" or "" when nothing is known.
+func tableLocation(l finding.Location) string {
+	switch {
+	case l.File != "" && l.StartLine > 0:
+		return fmt.Sprintf("%s:%d", printable(l.File), l.StartLine)
+	case l.File != "":
+		return printable(l.File)
+	case l.StartLine > 0:
+		return fmt.Sprintf("line %d", l.StartLine)
 	}
-	return f.Location.File
+	return ""
+}
+
+// printable makes text from scanned input safe for a terminal: control
+// characters (ESC sequences could rewrite the screen or hide a finding),
+// line and paragraph separators, bidirectional overrides (which reorder
+// what is shown) and invalid UTF-8 are shown as Go escapes, so a message
+// cannot start a fake line of output. A tab becomes a space.
+func printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteByte(' ')
+		case unsafeRune(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
+		('\u202a' <= r && r <= '\u202e') || ('\u2066' <= r && r <= '\u2069')
 }
 
 // writeMatrix prints the compact layer x phase summary.
@@ -82,13 +123,20 @@ func writeMatrix(ew *errWriter, r *Report, o Options) {
 	for _, c := range r.Controls {
 		status[c.ID] = c
 	}
+	// The status column is padded here, not by the tabwriter, which would
+	// count the invisible bytes of the color codes as width.
+	width := len("STATUS")
+	for _, st := range []Status{Failed, Passed, NotAssessed} {
+		width = max(width, len(st))
+	}
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "CONTROL\tLAYER/PHASE\tSTATUS\tFINDINGS\n")
+	fmt.Fprintf(tw, "CONTROL\tLAYER/PHASE\t%-*s  FINDINGS\n", width, "STATUS")
 	for _, l := range control.Layers {
 		for _, p := range control.Phases {
 			for _, c := range control.In(l, p) {
 				res := status[c.ID]
-				fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\n", c.ID, l, p, paint(o.Color, statusColor[res.Status], string(res.Status)), countSummary(res.Findings))
+				st := paint(o.Color, statusColor[res.Status], string(res.Status)) + strings.Repeat(" ", max(0, width-len(res.Status)))
+				fmt.Fprintf(tw, "%s\t%s/%s\t%s  %s\n", c.ID, l, p, st, countSummary(res.Findings))
 			}
 		}
 	}
