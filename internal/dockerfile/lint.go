@@ -15,6 +15,9 @@ import (
 type Check struct {
 	Rule *finding.Rule
 	Run  func(p *Pass)
+	// EnableWhen, when set, also turns an optional rule on from settings
+	// other than rules.enable, e.g. images.requireDigest.
+	EnableWhen func(*Options) bool
 }
 
 // Options are the inputs of a lint run besides the file.
@@ -75,10 +78,14 @@ type Result struct {
 func Lint(f *File, checks []Check, opts Options) Result {
 	var all []finding.Finding
 	for _, c := range checks {
-		if opts.Enabled != nil && !opts.Enabled(c.Rule) {
-			continue
+		on := !c.Rule.Optional
+		if opts.Enabled != nil {
+			on = opts.Enabled(c.Rule)
 		}
-		if opts.Enabled == nil && c.Rule.Optional {
+		if !on && c.EnableWhen != nil && c.EnableWhen(&opts) {
+			on = true
+		}
+		if !on {
 			continue
 		}
 		runCheck(f, c, &opts, &all)

@@ -26,6 +26,9 @@ type Call struct {
 	Args []string
 	// Assigns are VAR=value prefixes, e.g. "DEBIAN_FRONTEND=noninteractive".
 	Assigns []string
+	// Wrappers are the wrapper commands skipped before Name, in order
+	// ("sudo", "env", "gosu"...).
+	Wrappers []string
 	// PipesTo is the next command in a pipeline (`curl ... | sh`).
 	PipesTo *Call
 	// Line is the 1-based line within Source.
@@ -146,6 +149,7 @@ func newCall(ce *syntax.CallExpr) *Call {
 	// Skip wrappers and their options: `sudo -E apt-get`, `env -i X=1 cmd`.
 	for len(words) > 0 && wrappers[path.Base(words[0])] {
 		wrapper := path.Base(words[0])
+		call.Wrappers = append(call.Wrappers, wrapper)
 		words = words[1:]
 		for len(words) > 0 {
 			w := words[0]

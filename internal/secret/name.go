@@ -71,7 +71,7 @@ var keyQualifiers = []string{
 	"api", "access", "private", "secret", "auth", "signing", "sign",
 	"encryption", "encrypt", "crypt", "master", "account", "shared", "session",
 	"ssh", "client", "app", "license", "storage", "deploy", "hmac", "tls",
-	"ssl", "gpg", "pgp", "root", "admin", "subscription", "jwt", "aes",
+	"ssl", "root", "admin", "subscription", "jwt", "aes",
 }
 
 var refWords = []string{

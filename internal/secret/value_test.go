@@ -117,6 +117,9 @@ func TestSensitiveName(t *testing.T) {
 		name string
 		want bool
 	}{
+		// GPG_KEY(S) in official images holds public key fingerprints.
+		{"GPG_KEY", false},
+		{"GPG_KEYS", false},
 		{"PASSWORD", true},
 		{"DB_PASSWORD", true},
 		{"MYSQL_ROOT_PASSWORD", true},
