@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/palisade-sec/palisade/internal/control"
+	"github.com/palisade-sec/palisade/internal/dockerfile"
 	"github.com/palisade-sec/palisade/internal/finding"
 )
 
@@ -35,7 +36,34 @@ func Markdown(reg *finding.Registry) string {
 			}
 		}
 	}
+	writeCrossReference(&b, reg)
 	return b.String()
+}
+
+// writeCrossReference renders, per other Dockerfile linter, every check
+// it has and the palisade rule or family that covers it.
+func writeCrossReference(b *strings.Builder, reg *finding.Registry) {
+	refs := dockerfile.CrossReference(reg.All())
+	b.WriteString("## Cross-reference: other Dockerfile linters\n\n")
+	b.WriteString("Every check of hadolint, BuildKit's build checks, Trivy's DS checks and Checkov's Dockerfile checks, with the palisade rule that covers it. Other tools' IDs work in ignores and configuration through these aliases.\n\n")
+	tool := ""
+	for _, r := range refs {
+		if r.Tool != tool {
+			tool = r.Tool
+			fmt.Fprintf(b, "\n### %s\n\n| ID | Meaning | palisade | Note |\n|---|---|---|---|\n", tool)
+		}
+		cover := r.Rule
+		switch {
+		case cover != "":
+			cover = fmt.Sprintf("[%s](#%s)", r.Rule, strings.ToLower(r.Rule))
+		case r.Family != "":
+			cover = "family " + r.Family
+		default:
+			cover = "not covered"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.ID, escapeCell(r.Title), cover, escapeCell(r.Note))
+	}
+	b.WriteString("\n")
 }
 
 func aliases(r *finding.Rule) string {
