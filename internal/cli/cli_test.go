@@ -38,6 +38,7 @@ func TestExitCodes(t *testing.T) {
 		{"too many args", []string{"scan", "a", "b"}, 2, "accepts at most 1 arg(s), received 2"},
 		{"lint needs a file", []string{"dockerfile", "lint"}, 2, "requires at least 1 arg(s), only received 0"},
 		{"unknown config key", []string{"scan", "testdata/badconfig"}, 2, `unknown key "colour"`},
+		{"invalid image pattern", []string{"scan", "testdata/badpolicy"}, 2, `images.allow: image pattern "docker.io/library/node:[bad"`},
 		{"explicit missing config", []string{"scan", "testdata/project", "--config", "testdata/none.yaml"}, 2, "opening config"},
 	}
 	for _, tt := range tests {

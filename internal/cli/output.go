@@ -11,6 +11,7 @@ import (
 
 	"github.com/palisade-sec/palisade/internal/config"
 	"github.com/palisade-sec/palisade/internal/finding"
+	"github.com/palisade-sec/palisade/internal/imageref"
 	"github.com/palisade-sec/palisade/internal/report"
 	"github.com/palisade-sec/palisade/internal/ruleset"
 	"github.com/palisade-sec/palisade/internal/scan"
@@ -48,6 +49,9 @@ func (f *ReportFlags) prepare(target string) (*prepared, error) {
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
+	if _, err := imageref.Compile(cfg.Images); err != nil {
+		return nil, usageErrorf("%s: %w", configName(cfg), err)
+	}
 	reg := ruleset.All()
 	pol, err := cfg.Resolve(reg)
 	if err != nil {
@@ -74,6 +78,13 @@ func (f *ReportFlags) prepare(target string) (*prepared, error) {
 			Now:      time.Now(),
 		},
 	}, nil
+}
+
+func configName(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return "configuration"
+	}
+	return cfg.Path
 }
 
 // emit writes the report and turns the threshold into an exit code.
