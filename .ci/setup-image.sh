@@ -13,6 +13,8 @@ need=()
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
 command -v gzip >/dev/null 2>&1 || need+=(gzip)
+[[ -x /usr/bin/time ]] || need+=(time)
+command -v bc >/dev/null 2>&1 || need+=(bc)
 if ((${#need[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null

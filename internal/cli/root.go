@@ -37,6 +37,7 @@ benchmarks. Every finding belongs to one control of that matrix.`,
 		newCmdControls(ios),
 		newCmdRules(ios, nil),
 	)
+	root.AddCommand(newCmdImage(ios))
 	root.AddCommand(nodeCommands(ios)...)
 	return root
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/config"
 	"github.com/palisade-sec/palisade/internal/dockerfile"
 	"github.com/palisade-sec/palisade/internal/finding"
+	"github.com/palisade-sec/palisade/internal/image/assess"
 	"github.com/palisade-sec/palisade/internal/node"
 )
 
@@ -16,6 +17,7 @@ func All() *finding.Registry {
 	var rules []*finding.Rule
 	rules = append(rules, config.ExpiredIgnore)
 	rules = append(rules, dockerfile.Rules()...)
+	rules = append(rules, assess.Rules()...)
 	rules = append(rules, node.Rules()...)
 	reg, err := finding.NewRegistry(rules...)
 	if err != nil {
