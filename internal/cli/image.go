@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/image"
 	"github.com/palisade-sec/palisade/internal/image/assess"
 	"github.com/palisade-sec/palisade/internal/inventory"
@@ -69,37 +67,10 @@ func (f *ImageFlags) setRef(args []string) error {
 
 // assess opens and judges the image.
 func (f *ImageFlags) assess(ctx context.Context, ios *IO) (*assess.Assessment, error) {
-	img, err := image.Open(ctx, f.Source)
-	if err != nil {
-		return nil, &UsageError{Err: err}
-	}
-	var opts []image.Option
-	if f.Parallel > 0 {
-		opts = append(opts, image.WithParallel(f.Parallel))
-	}
-	dir := f.CacheDir
-	if dir == "" {
-		if dir, err = image.DefaultCacheDir(); err != nil {
-			slog.Warn("no layer cache", "err", err)
-		}
-	}
-	if dir != "" {
-		// The cache directory also holds the scratch files of large
-		// layer files, so it is opened even with --no-cache.
-		cache, err := image.OpenCache(dir, 0)
-		if err != nil {
-			slog.Warn("no layer cache", "err", err)
-		} else {
-			opts = append(opts, image.WithScratchDir(cache.ScratchDir()))
-			if !f.NoCache {
-				opts = append(opts, image.WithCache(cache))
-			}
-		}
-	}
 	if ios.ErrTTY {
 		fmt.Fprintf(ios.Err, "reading %s...\n", f.Source.Name())
 	}
-	a, err := assess.Image(ctx, f.Source.Name(), img, opts...)
+	a, err := scan.AssessImage(ctx, f.Source, scan.ImageOptions{CacheDir: f.CacheDir, NoCache: f.NoCache, Parallel: f.Parallel})
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
@@ -155,21 +126,7 @@ func imageScanRun(ctx context.Context, opts *ImageScanOptions) error {
 // buildImageReport folds an assessment into a report with the
 // configuration applied; optional rules run only when enabled.
 func buildImageReport(a *assess.Assessment, so scan.Options) *report.Report {
-	var kept []finding.Finding
-	for _, f := range a.Findings {
-		if r, ok := so.Registry.Get(f.RuleID); ok && so.Policy != nil && !so.Policy.Enabled(r) {
-			continue
-		}
-		kept = append(kept, f)
-	}
-	results := []scan.Result{{
-		Target:   report.Target{Name: a.Name, Kind: "image", Controls: assess.Controls},
-		Findings: kept,
-	}}
-	for i := range a.Errors {
-		results = append(results, scan.Result{Err: &a.Errors[i]})
-	}
-	return scan.Assemble(results, so)
+	return scan.Assemble(scan.ImageResult(a, &so), so)
 }
 
 // ImageInspectOptions are the inputs of `palisade image inspect`.

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/palisade-sec/palisade/internal/image"
 	"github.com/palisade-sec/palisade/internal/scan"
 )
 
@@ -10,6 +11,10 @@ import (
 type ScanOptions struct {
 	IO   *IO
 	Path string
+	// Images are registry references to judge besides what PATH holds.
+	Images   []string
+	Insecure bool
+	NoCache  bool
 	ReportFlags
 }
 
@@ -19,9 +24,11 @@ func newCmdScan(ios *IO, runF func(*ScanOptions) error) *cobra.Command {
 		Use:   "scan [PATH]",
 		Short: "Scan a directory: every Dockerfile (and more target kinds as they land)",
 		Long: `Scan walks PATH (default ".") and judges every target it finds:
-Dockerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*).
+Dockerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*),
+image archives (.tar files from docker save, or tars of OCI layouts) and
+OCI layout directories, plus the registry images named with --image.
 .git, node_modules and vendor directories are skipped.`,
-		Example: "  palisade scan .\n  palisade scan examples/ --format sarif --output palisade.sarif --fail-on high",
+		Example: "  palisade scan .\n  palisade scan examples/ --format sarif --output palisade.sarif --fail-on high\n  palisade scan . --image registry.example.com/app:1.4",
 		Args:    argsUsage(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = "."
@@ -35,6 +42,9 @@ Dockerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*).
 		},
 	}
 	opts.ReportFlags.register(cmd)
+	cmd.Flags().StringArrayVar(&opts.Images, "image", nil, "also judge this registry image (repeatable)")
+	cmd.Flags().BoolVar(&opts.Insecure, "insecure-registry", false, "allow plain HTTP to registries named with --image")
+	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "do not read or write the image layer cache")
 	return cmd
 }
 
@@ -47,6 +57,10 @@ func scanRun(opts *ScanOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	for _, ref := range opts.Images {
+		inputs = append(inputs, scan.Input{Path: ref, Kind: scan.KindImage, Image: &image.Source{Ref: ref, Insecure: opts.Insecure}})
+	}
+	p.scanOpts.Images.NoCache = opts.NoCache
 	rep := scan.Run(inputs, walkErrs, p.scanOpts)
 	return opts.emit(opts.IO, p, rep)
 }

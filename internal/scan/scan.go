@@ -3,6 +3,7 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/control"
 	"github.com/palisade-sec/palisade/internal/dockerfile"
 	"github.com/palisade-sec/palisade/internal/finding"
+	"github.com/palisade-sec/palisade/internal/image"
 	"github.com/palisade-sec/palisade/internal/report"
 )
 
@@ -32,6 +34,9 @@ type Input struct {
 	Kind Kind
 	// Data, when set, is the content; Path is then only a name.
 	Data []byte
+	// Image, when set, says how to read an image input; Path is then
+	// only its name.
+	Image *image.Source
 }
 
 // skipDirs are never descended into: they hold dependencies or VCS data,
@@ -58,8 +63,10 @@ func IsDockerfile(name string) bool {
 	return false
 }
 
-// Discover lists the targets under root. A root that is a file is taken
-// as a Dockerfile whatever its name. Unreadable directories become errors
+// Discover lists the targets under root: Dockerfiles, `docker save`
+// archives (.tar files holding manifest.json) and OCI layouts. A root that
+// is a file is taken as a Dockerfile whatever its name, unless it is an
+// image archive. Unreadable directories become errors
 // in the report, not a failed scan.
 func Discover(root string) ([]Input, []report.Error, error) {
 	fi, err := os.Stat(root)
@@ -67,7 +74,14 @@ func Discover(root string) ([]Input, []report.Error, error) {
 		return nil, nil, fmt.Errorf("cannot scan %s: %w", root, err)
 	}
 	if !fi.IsDir() {
-		return []Input{{Path: filepath.ToSlash(root), Kind: KindDockerfile}}, nil, nil
+		kind := KindDockerfile
+		if isImageArchive(root) {
+			kind = KindImage
+		}
+		return []Input{{Path: filepath.ToSlash(root), Kind: kind}}, nil, nil
+	}
+	if isOCILayout(root) {
+		return []Input{{Path: filepath.ToSlash(root), Kind: KindImage}}, nil, nil
 	}
 	var inputs []Input
 	var errs []report.Error
@@ -83,10 +97,18 @@ func Discover(root string) ([]Input, []report.Error, error) {
 			if p != root && skipDirs[d.Name()] {
 				return fs.SkipDir
 			}
+			if isOCILayout(p) {
+				inputs = append(inputs, Input{Path: filepath.ToSlash(p), Kind: KindImage})
+				return fs.SkipDir
+			}
 			return nil
 		}
-		if d.Type().IsRegular() && IsDockerfile(d.Name()) {
+		switch {
+		case !d.Type().IsRegular():
+		case IsDockerfile(d.Name()):
 			inputs = append(inputs, Input{Path: filepath.ToSlash(p), Kind: KindDockerfile})
+		case isImageArchive(p):
+			inputs = append(inputs, Input{Path: filepath.ToSlash(p), Kind: KindImage})
 		}
 		return nil
 	})
@@ -101,6 +123,11 @@ type Options struct {
 	Now      time.Time
 	// Parallel bounds concurrent targets; 0 means GOMAXPROCS.
 	Parallel int
+	// Images says how image targets are read.
+	Images ImageOptions
+	// Context cancels long reads (registries, big archives); nil is
+	// context.Background().
+	Context context.Context
 }
 
 // Result is what one target contributes to a report: its findings, or
@@ -119,7 +146,7 @@ func Run(inputs []Input, walkErrs []report.Error, opts Options) *report.Report {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	results := make([]Result, len(inputs))
+	perInput := make([][]Result, len(inputs))
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for i, in := range inputs {
@@ -128,10 +155,14 @@ func Run(inputs []Input, walkErrs []report.Error, opts Options) *report.Report {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = runOne(in, &opts)
+			perInput[i] = runOne(in, &opts)
 		}()
 	}
 	wg.Wait()
+	var results []Result
+	for _, rs := range perInput {
+		results = append(results, rs...)
+	}
 	for i := range walkErrs {
 		results = append(results, Result{Err: &walkErrs[i]})
 	}
@@ -163,19 +194,21 @@ func Assemble(results []Result, opts Options) *report.Report {
 	return report.Build(opts.Tool, targets, kept, sup, errs, opts.Registry.Get)
 }
 
-func runOne(in Input, opts *Options) Result {
+func runOne(in Input, opts *Options) []Result {
 	switch in.Kind {
+	case KindImage:
+		return runImage(in, opts)
 	case KindDockerfile:
 		data := in.Data
 		if data == nil {
 			var err error
 			if data, err = readCapped(in.Path, dockerfile.MaxSize); err != nil {
-				return Result{Err: &report.Error{Target: in.Path, Message: err.Error()}}
+				return []Result{{Err: &report.Error{Target: in.Path, Message: err.Error()}}}
 			}
 		}
-		return LintDockerfile(in.Path, data, opts)
+		return []Result{LintDockerfile(in.Path, data, opts)}
 	}
-	return Result{Err: &report.Error{Target: in.Path, Message: fmt.Sprintf("unknown target kind %q", in.Kind)}}
+	return []Result{{Err: &report.Error{Target: in.Path, Message: fmt.Sprintf("unknown target kind %q", in.Kind)}}}
 }
 
 // LintDockerfile parses and lints one Dockerfile's content.
