@@ -8,6 +8,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/dockerfile"
 	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/image/assess"
+	"github.com/palisade-sec/palisade/internal/kube/checks"
 	"github.com/palisade-sec/palisade/internal/node"
 )
 
@@ -19,6 +20,7 @@ func All() *finding.Registry {
 	rules = append(rules, dockerfile.Rules()...)
 	rules = append(rules, assess.Rules()...)
 	rules = append(rules, node.Rules()...)
+	rules = append(rules, checks.Rules()...)
 	reg, err := finding.NewRegistry(rules...)
 	if err != nil {
 		panic("palisade rule registry: " + err.Error())
