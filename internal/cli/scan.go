@@ -26,7 +26,9 @@ func newCmdScan(ios *IO, runF func(*ScanOptions) error) *cobra.Command {
 		Long: `Scan walks PATH (default ".") and judges every target it finds:
 Dockerfiles (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*),
 image archives (.tar files from docker save, or tars of OCI layouts) and
-OCI layout directories, plus the registry images named with --image.
+OCI layout directories, Kubernetes manifests (YAML/JSON), Helm charts
+and Kustomize directories, plus the registry images named with --image.
+'palisade manifests audit' takes Helm values and the release namespace.
 .git, node_modules and vendor directories are skipped.`,
 		Example: "  palisade scan .\n  palisade scan examples/ --format sarif --output palisade.sarif --fail-on high\n  palisade scan . --image registry.example.com/app:1.4",
 		Args:    argsUsage(cobra.MaximumNArgs(1)),
@@ -61,6 +63,7 @@ func scanRun(opts *ScanOptions) error {
 		inputs = append(inputs, scan.Input{Path: ref, Kind: scan.KindImage, Image: &image.Source{Ref: ref, Insecure: opts.Insecure}})
 	}
 	p.scanOpts.Images.NoCache = opts.NoCache
+	p.scanOpts.Root = opts.Path
 	rep := scan.Run(inputs, walkErrs, p.scanOpts)
 	return opts.emit(opts.IO, p, rep)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/dockerfile"
 	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/image"
+	"github.com/palisade-sec/palisade/internal/kube/load"
 	"github.com/palisade-sec/palisade/internal/report"
 )
 
@@ -74,6 +75,10 @@ func Discover(root string) ([]Input, []report.Error, error) {
 		return nil, nil, fmt.Errorf("cannot scan %s: %w", root, err)
 	}
 	if !fi.IsDir() {
+		if load.IsManifestName(root) {
+			// A single manifest is judged by Kubernetes (Options.Root).
+			return nil, nil, nil
+		}
 		kind := KindDockerfile
 		if isImageArchive(root) {
 			kind = KindImage
@@ -123,6 +128,9 @@ type Options struct {
 	Now      time.Time
 	// Parallel bounds concurrent targets; 0 means GOMAXPROCS.
 	Parallel int
+	// Root, when set, is also searched for Kubernetes manifests, Helm
+	// charts and Kustomize directories, which are judged as snapshots.
+	Root string
 	// Images says how image targets are read.
 	Images ImageOptions
 	// Context cancels long reads (registries, big archives); nil is
@@ -165,6 +173,9 @@ func Run(inputs []Input, walkErrs []report.Error, opts Options) *report.Report {
 	}
 	for i := range walkErrs {
 		results = append(results, Result{Err: &walkErrs[i]})
+	}
+	if opts.Root != "" {
+		results = append(results, Kubernetes(opts.Root, &opts)...)
 	}
 	return Assemble(results, opts)
 }
