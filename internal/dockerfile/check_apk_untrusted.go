@@ -39,30 +39,25 @@ var ApkUntrusted = &finding.Rule{
 
 var checkApkUntrusted = Check{Rule: ApkUntrusted, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
+	for in, c := range igRunCalls(p.File) {
+		if c.Name != "apk" {
 			continue
 		}
-		for _, c := range igCalls(in.Script) {
-			if c.Name != "apk" {
-				continue
+		if c.HasFlag("--allow-untrusted") {
+			issues.add(in, "apk "+c.Subcommand("-X", "--repository", "-p", "--root", "--keys-dir", "--arch", "--cache-dir", "--repositories-file")+" --allow-untrusted installs packages without checking their signature")
+		}
+		for i, a := range c.Args {
+			var repo string
+			switch {
+			case (a == "-X" || a == "--repository") && i+1 < len(c.Args):
+				repo = c.Args[i+1]
+			case strings.HasPrefix(a, "--repository="):
+				repo = strings.TrimPrefix(a, "--repository=")
+			case strings.HasPrefix(a, "-X") && len(a) > 2:
+				repo = a[2:]
 			}
-			if c.HasFlag("--allow-untrusted") {
-				issues.add(in, "apk "+c.Subcommand("-X", "--repository", "-p", "--root", "--keys-dir", "--arch", "--cache-dir", "--repositories-file")+" --allow-untrusted installs packages without checking their signature")
-			}
-			for i, a := range c.Args {
-				var repo string
-				switch {
-				case (a == "-X" || a == "--repository") && i+1 < len(c.Args):
-					repo = c.Args[i+1]
-				case strings.HasPrefix(a, "--repository="):
-					repo = strings.TrimPrefix(a, "--repository=")
-				case strings.HasPrefix(a, "-X") && len(a) > 2:
-					repo = a[2:]
-				}
-				if igPlainHTTP(repo) {
-					issues.addSev(in, "apk --repository "+repo+" uses plain HTTP", finding.Medium)
-				}
+			if igPlainHTTP(repo) {
+				issues.addSev(in, "apk --repository "+repo+" uses plain HTTP", finding.Medium)
 			}
 		}
 	}

@@ -57,8 +57,8 @@ var checkAptKeyGlobalTrust = Check{Rule: AptKeyGlobalTrust, Run: func(p *Pass) {
 		if in.Script == nil {
 			continue
 		}
-		facts := igFacts(in)
-		for _, c := range igCalls(in.Script) {
+		facts := igFacts(p.File, in)
+		for _, c := range igCalls(p.File, in) {
 			if target, ok := facts.stdout[c.String()]; ok && igAptKeyGlobalPath(target) {
 				issues.add(in, c.Name+" writes a key to "+target)
 			}

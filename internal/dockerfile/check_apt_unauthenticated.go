@@ -57,28 +57,23 @@ var AptUnauthenticated = &finding.Rule{
 
 var checkAptUnauthenticated = Check{Rule: AptUnauthenticated, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
-			continue
-		}
-		for _, c := range igCalls(in.Script) {
-			switch c.Name {
-			case "apt-get", "apt", "aptitude":
-				for _, flag := range []string{"--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", "--allow-untrusted"} {
-					if c.HasFlag(flag) {
-						issues.add(in, c.Name+" "+flag)
-					}
+	for in, c := range igRunCalls(p.File) {
+		switch c.Name {
+		case "apt-get", "apt", "aptitude":
+			for _, flag := range []string{"--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", "--allow-untrusted"} {
+				if c.HasFlag(flag) {
+					issues.add(in, c.Name+" "+flag)
 				}
-				for _, kv := range igAptOptions(c) {
-					if what := igAptSettingBypass(kv[0], kv[1]); what != "" {
-						issues.add(in, c.Name+" -o "+kv[0]+"="+kv[1]+" ("+what+")")
-					}
+			}
+			for _, kv := range igAptOptions(c) {
+				if what := igAptSettingBypass(kv[0], kv[1]); what != "" {
+					issues.add(in, c.Name+" -o "+kv[0]+"="+kv[1]+" ("+what+")")
 				}
-			case "add-apt-repository", "apt-add-repository":
-				for _, a := range c.Positional() {
-					for _, opt := range igAptSourceBypass(a) {
-						issues.add(in, c.Name+" with "+opt)
-					}
+			}
+		case "add-apt-repository", "apt-add-repository":
+			for _, a := range c.Positional() {
+				for _, opt := range igAptSourceBypass(a) {
+					issues.add(in, c.Name+" with "+opt)
 				}
 			}
 		}

@@ -37,30 +37,25 @@ var GitSSLNoVerify = &finding.Rule{
 
 var checkGitSSLNoVerify = Check{Rule: GitSSLNoVerify, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
+	for in, c := range igRunCalls(p.File) {
+		if c.Name != "git" {
 			continue
 		}
-		for _, c := range igCalls(in.Script) {
-			if c.Name != "git" {
-				continue
-			}
-			for i, a := range c.Args {
-				if a == "-c" && i+1 < len(c.Args) {
-					if k, v, ok := strings.Cut(c.Args[i+1], "="); ok && igGitSSLVerifyOff(k, v) {
-						issues.add(in, "git -c "+c.Args[i+1])
-					}
+		for i, a := range c.Args {
+			if a == "-c" && i+1 < len(c.Args) {
+				if k, v, ok := strings.Cut(c.Args[i+1], "="); ok && igGitSSLVerifyOff(k, v) {
+					issues.add(in, "git -c "+c.Args[i+1])
 				}
 			}
-			pos := c.Positional("-c", "-C", "--file", "-f", "--type", "--git-dir", "--work-tree", "--blob", "--default", "--comment", "--value")
-			if len(pos) >= 3 && pos[0] == "config" {
-				rest := pos[1:]
-				if rest[0] == "set" && len(rest) >= 3 {
-					rest = rest[1:]
-				}
-				if igGitSSLVerifyOff(rest[0], rest[1]) {
-					issues.add(in, "git config "+rest[0]+" "+rest[1])
-				}
+		}
+		pos := c.Positional("-c", "-C", "--file", "-f", "--type", "--git-dir", "--work-tree", "--blob", "--default", "--comment", "--value")
+		if len(pos) >= 3 && pos[0] == "config" {
+			rest := pos[1:]
+			if rest[0] == "set" && len(rest) >= 3 {
+				rest = rest[1:]
+			}
+			if igGitSSLVerifyOff(rest[0], rest[1]) {
+				issues.add(in, "git config "+rest[0]+" "+rest[1])
 			}
 		}
 	}

@@ -37,27 +37,22 @@ var GoInsecure = &finding.Rule{
 
 var checkGoInsecure = Check{Rule: GoInsecure, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
+	for in, c := range igRunCalls(p.File) {
+		if c.Name != "go" {
 			continue
 		}
-		for _, c := range igCalls(in.Script) {
-			if c.Name != "go" {
-				continue
+		switch c.Subcommand() {
+		case "get", "install", "mod", "build":
+			if c.HasFlag("-insecure") {
+				issues.add(in, "go "+c.Subcommand()+" -insecure")
 			}
-			switch c.Subcommand() {
-			case "get", "install", "mod", "build":
-				if c.HasFlag("-insecure") {
-					issues.add(in, "go "+c.Subcommand()+" -insecure")
-				}
-			case "env":
-				for i, a := range c.Args {
-					if a == "-w" && i+1 < len(c.Args) {
-						for _, kv := range c.Args[i+1:] {
-							if k, v, ok := strings.Cut(kv, "="); ok {
-								if what := igGoVarBypass(k, v); what != "" {
-									issues.add(in, "go env -w "+kv+" ("+what+")")
-								}
+		case "env":
+			for i, a := range c.Args {
+				if a == "-w" && i+1 < len(c.Args) {
+					for _, kv := range c.Args[i+1:] {
+						if k, v, ok := strings.Cut(kv, "="); ok {
+							if what := igGoVarBypass(k, v); what != "" {
+								issues.add(in, "go env -w "+kv+" ("+what+")")
 							}
 						}
 					}

@@ -41,7 +41,7 @@ var checkCopyDestSlash = Check{Rule: CopyDestSlash, Run: func(p *Pass) {
 		}
 		d := dest
 		if strings.Contains(d, "$") {
-			v, ok := hygScopeAt(p.File, in).expand(p.File, d)
+			v, ok := p.File.ScopeAt(in).Expand(d)
 			if !ok {
 				continue
 			}

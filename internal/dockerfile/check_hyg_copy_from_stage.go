@@ -15,7 +15,7 @@ func hygCopyFrom(f *File, in *Instruction) (string, bool, *Stage) {
 		return "", false, nil
 	}
 	if strings.Contains(v, "$") {
-		exp, ok := hygScopeAt(f, in).expand(f, v)
+		exp, ok := f.ScopeAt(in).Expand(v)
 		if !ok {
 			if g, missing := f.ExpandGlobal(v); len(missing) == 0 {
 				exp = g

@@ -10,7 +10,8 @@ package dockerfile
 // fine: it means the previous value.
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
@@ -33,28 +34,20 @@ var checkEnvSelfRef = Check{Rule: EnvSelfRef, Run: func(p *Pass) {
 		if len(pairs) < 2 {
 			continue
 		}
-		env := hygNewScope()
+		env := newArgEnv()
 		for _, kv := range pairs {
-			env.set(kv.key, "", true)
+			env.set(kv.key, "")
 		}
-		var before *hygScope
 		for _, kv := range pairs {
 			res, err := lex.ProcessWordWithMatches(kv.value, env)
 			if err != nil {
 				continue
 			}
-			var refs []string
-			for k := range res.Matched {
-				if k != kv.key {
-					refs = append(refs, k)
+			for _, k := range slices.Sorted(maps.Keys(res.Matched)) {
+				if k == kv.key {
+					continue
 				}
-			}
-			sort.Strings(refs)
-			for _, k := range refs {
-				if before == nil {
-					before = hygScopeAt(p.File, in)
-				}
-				if _, ok := before.Get(k); ok {
+				if _, ok := p.File.ScopeAt(in).Get(k); ok {
 					p.Report(in, "%s=%s uses $%s, which gets its value from before this ENV, not the one set here", kv.key, kv.value, k)
 				} else {
 					p.Report(in, "%s=%s uses $%s, which this ENV sets: it is still empty when %s is expanded", kv.key, kv.value, k, kv.key)

@@ -24,15 +24,11 @@ type hygPortSpec struct {
 // values are known statically.
 func hygExposedPorts(f *File, in *Instruction) []hygPortSpec {
 	var out []hygPortSpec
-	var sc *hygScope
 	for _, raw := range in.Args() {
 		word := raw
 		ps := hygPortSpec{Raw: raw}
 		if strings.Contains(raw, "$") {
-			if sc == nil {
-				sc = hygScopeAt(f, in)
-			}
-			v, ok := sc.expand(f, raw)
+			v, ok := f.ScopeAt(in).Expand(raw)
 			if !ok {
 				ps.Unresolved = true
 				out = append(out, ps)

@@ -24,21 +24,19 @@ var PinPip = hygieneRule(finding.Rule{
 })
 
 var checkPinPip = Check{Rule: PinPip, Run: func(p *Pass) {
-	for _, in := range hygNamed(p.File, "run") {
-		for _, c := range hygCalls(in) {
-			if !hygIsPip(c) || c.Subcommand(hygPipValueFlags...) != "install" {
+	for in, c := range hygRunCalls(p.File) {
+		if !hygIsPip(c) || c.Subcommand(hygPipValueFlags...) != "install" {
+			continue
+		}
+		var loose []string
+		for _, a := range c.Positional(hygPipValueFlags...)[1:] {
+			if hygIsPathArg(a) || hygPipPinned(a) {
 				continue
 			}
-			var loose []string
-			for _, a := range c.Positional(hygPipValueFlags...)[1:] {
-				if hygIsPathArg(a) || hygPipPinned(a) {
-					continue
-				}
-				loose = append(loose, a)
-			}
-			if len(loose) > 0 {
-				p.Report(in, "%s install does not pin %s; write name==version", c.Name, strings.Join(loose, ", "))
-			}
+			loose = append(loose, a)
+		}
+		if len(loose) > 0 {
+			p.Report(in, "%s install does not pin %s; write name==version", c.Name, strings.Join(loose, ", "))
 		}
 	}
 }}

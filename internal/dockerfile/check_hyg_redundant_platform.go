@@ -22,9 +22,9 @@ var RedundantPlatform = hygieneRule(finding.Rule{
 })
 
 var checkRedundantPlatform = Check{Rule: RedundantPlatform, Run: func(p *Pass) {
-	env := hygNewScope()
+	env := newArgEnv()
 	const sentinel = "\x00target\x00"
-	env.set("TARGETPLATFORM", sentinel, true)
+	env.set("TARGETPLATFORM", sentinel)
 	lex := shell.NewLex(p.File.Escape)
 	for _, s := range p.File.Stages {
 		if s.Platform == "" {

@@ -11,7 +11,8 @@ package dockerfile
 // that the image cannot be judged statically).
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
@@ -31,16 +32,16 @@ var UndefinedFromArg = hygieneRule(finding.Rule{
 var hygPredefinedArgs = []string{"BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE"}
 
 var checkUndefinedFromArg = Check{Rule: UndefinedFromArg, Run: func(p *Pass) {
-	env := hygNewScope()
+	env := newArgEnv()
 	var declared []string
 	for _, m := range p.File.MetaArgs {
 		for _, k := range hygArgPairs(m) {
-			env.set(k, "", true)
+			env.set(k, "")
 			declared = append(declared, k)
 		}
 	}
 	for _, k := range hygPredefinedArgs {
-		env.set(k, "", true)
+		env.set(k, "")
 	}
 	lex := shell.NewLex(p.File.Escape)
 	for _, s := range p.File.Stages {
@@ -55,12 +56,7 @@ var checkUndefinedFromArg = Check{Rule: UndefinedFromArg, Run: func(p *Pass) {
 			if err != nil {
 				continue
 			}
-			var names []string
-			for k := range res.Unmatched {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, k := range names {
+			for _, k := range slices.Sorted(maps.Keys(res.Unmatched)) {
 				if sug := hygSuggestName(k, declared); sug != "" {
 					p.Report(s.From, "FROM uses $%s, which no ARG before the first FROM declares (did you mean $%s?)", k, sug)
 				} else {

@@ -17,7 +17,8 @@ package dockerfile
 // expanded by the shell at build time and are not checked.
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
@@ -75,56 +76,53 @@ var checkUndefinedVar = Check{Rule: UndefinedVar, Run: func(p *Pass) {
 		predef[k] = true
 	}
 	lex := shell.NewLex(f.Escape)
-	hygWalkScopes(f, func(in *Instruction, sc *hygScope) bool {
-		words := hygExpandedWords(in)
-		if len(words) == 0 {
-			return true
-		}
-		scratch := in.Stage.IsScratch()
-		reported := map[string]bool{}
-		// A variable set by the same ENV is PAL-DF-151's case.
-		for _, e := range hygEnvKVs(in) {
-			reported[e.key] = true
-		}
-		for _, w := range words {
-			res, err := lex.ProcessWordWithMatches(w, sc)
-			if err != nil {
+	for _, st := range f.Stages {
+		for _, in := range st.Instructions {
+			words := hygExpandedWords(in)
+			if len(words) == 0 {
 				continue
 			}
-			var names []string
-			for k := range res.Unmatched {
-				names = append(names, k)
+			sc := f.ScopeAt(in)
+			scratch := in.Stage.IsScratch()
+			reported := map[string]bool{}
+			// A variable set by the same ENV is PAL-DF-151's case.
+			for _, e := range hygEnvKVs(in) {
+				reported[e.key] = true
 			}
-			sort.Strings(names)
-			for _, k := range names {
-				if reported[k] || hygAlwaysDefined[k] {
+			for _, w := range words {
+				res, err := lex.ProcessWordWithMatches(w, sc)
+				if err != nil {
 					continue
 				}
-				line, elsewhere := definedSomewhere[k]
-				switch {
-				case !scratch && hygBaseImageEnv[k]:
-					// Official base images set this variable themselves.
-					continue
-				case predef[k]:
-					p.Report(in, "$%s is a predefined platform ARG but stage %s does not declare it: add ARG %s before using it", k, in.Stage.Ref(), k)
-				case elsewhere && line < in.Loc.StartLine:
-					p.Report(in, "$%s is defined at line %d, which is not in scope of stage %s: declare it in the stage (ARG %s imports a global ARG)", k, line, in.Stage.Ref(), k)
-				case elsewhere:
-					p.Report(in, "$%s is used before it is defined at line %d", k, line)
-				default:
-					if sug := hygSuggestName(k, sc.Keys()); sug != "" {
-						p.Report(in, "$%s is not defined (did you mean $%s?)", k, sug)
-					} else if scratch {
-						p.Report(in, "$%s is not defined in stage %s, which starts from scratch", k, in.Stage.Ref())
-					} else {
+				for _, k := range slices.Sorted(maps.Keys(res.Unmatched)) {
+					if reported[k] || hygAlwaysDefined[k] {
 						continue
 					}
+					line, elsewhere := definedSomewhere[k]
+					switch {
+					case !scratch && hygBaseImageEnv[k]:
+						// Official base images set this variable themselves.
+						continue
+					case predef[k]:
+						p.Report(in, "$%s is a predefined platform ARG but stage %s does not declare it: add ARG %s before using it", k, in.Stage.Ref(), k)
+					case elsewhere && line < in.Loc.StartLine:
+						p.Report(in, "$%s is defined at line %d, which is not in scope of stage %s: declare it in the stage (ARG %s imports a global ARG)", k, line, in.Stage.Ref(), k)
+					case elsewhere:
+						p.Report(in, "$%s is used before it is defined at line %d", k, line)
+					default:
+						if sug := hygSuggestName(k, sc.Keys()); sug != "" {
+							p.Report(in, "$%s is not defined (did you mean $%s?)", k, sug)
+						} else if scratch {
+							p.Report(in, "$%s is not defined in stage %s, which starts from scratch", k, in.Stage.Ref())
+						} else {
+							continue
+						}
+					}
+					reported[k] = true
 				}
-				reported[k] = true
 			}
 		}
-		return true
-	})
+	}
 }}
 
 // hygExpandedWords returns the words of in that BuildKit expands with the

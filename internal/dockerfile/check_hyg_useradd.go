@@ -24,19 +24,17 @@ var UseraddLog = hygieneRule(finding.Rule{
 })
 
 var checkUseraddLog = Check{Rule: UseraddLog, Run: func(p *Pass) {
-	for _, in := range hygNamed(p.File, "run") {
-		for _, c := range hygCalls(in) {
-			if c.Name != "useradd" || c.HasFlag("-l", "--no-log-init") {
-				continue
-			}
-			uid, ok := c.FlagValue("-u", "--uid")
-			if ok && strings.Contains(uid, "$") {
-				uid, ok = hygScopeAt(p.File, in).expand(p.File, uid)
-			}
-			if !ok || len(uid) <= 5 || strings.Trim(uid, "0123456789") != "" {
-				continue
-			}
-			p.Report(in, "useradd -u %s without -l fills /var/log/lastlog and faillog with %s-entry sparse files the layer stores in full", uid, uid)
+	for in, c := range hygRunCalls(p.File) {
+		if c.Name != "useradd" || c.HasFlag("-l", "--no-log-init") {
+			continue
 		}
+		uid, ok := c.FlagValue("-u", "--uid")
+		if ok && strings.Contains(uid, "$") {
+			uid, ok = p.File.ScopeAt(in).Expand(uid)
+		}
+		if !ok || len(uid) <= 5 || strings.Trim(uid, "0123456789") != "" {
+			continue
+		}
+		p.Report(in, "useradd -u %s without -l fills /var/log/lastlog and faillog with %s-entry sparse files the layer stores in full", uid, uid)
 	}
 }}

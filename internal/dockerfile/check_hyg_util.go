@@ -1,9 +1,11 @@
 package dockerfile
 
 // Helpers shared by the hygiene rules (check_hyg_*.go): walking RUN
-// commands, stage scopes, BuildKit mount flags and variable expansion.
+// commands, stage chains, BuildKit mount flags and unquoting words. The
+// variables in scope at an instruction come from File.ScopeAt (scope.go).
 
 import (
+	"iter"
 	"path"
 	"strings"
 
@@ -61,6 +63,10 @@ func hygCalls(in *Instruction) []*Call {
 	}
 	return out
 }
+
+// hygRunCalls yields the hygCalls of every RUN, in file order, with
+// their instruction.
+func hygRunCalls(f *File) iter.Seq2[*Instruction, *Call] { return f.callsOf(hygCalls) }
 
 // hygPythonModule turns `python3 -m pip install x` into `pip install x`.
 func hygPythonModule(c *Call, module string) (*Call, bool) {
@@ -237,143 +243,9 @@ func hygImageStages(f *File) map[*Stage]bool {
 	return out
 }
 
-// hygScope tracks the ARG and ENV names a stage instruction can expand,
-// following BuildKit: global ARGs only when redeclared in the stage,
-// ARG and ENV of the stage and of the stages it builds on.
-type hygScope struct {
-	vals  map[string]string
-	known map[string]bool // name -> value known statically
-	order []string
-}
-
-func hygNewScope() *hygScope { return &hygScope{vals: map[string]string{}, known: map[string]bool{}} }
-
-func (s *hygScope) Get(k string) (string, bool) {
-	v, ok := s.vals[k]
-	return v, ok
-}
-
-func (s *hygScope) Keys() []string { return s.order }
-
-func (s *hygScope) set(k, v string, known bool) {
-	if _, ok := s.vals[k]; !ok {
-		s.order = append(s.order, k)
-	}
-	s.vals[k] = v
-	s.known[k] = known
-}
-
-// hygScopeAt returns the variables in scope at instruction in.
-func hygScopeAt(f *File, in *Instruction) *hygScope {
-	var out *hygScope
-	hygWalkScopes(f, func(x *Instruction, sc *hygScope) bool {
-		if x == in {
-			out = sc.clone()
-			return false
-		}
-		return true
-	})
-	if out == nil {
-		out = hygNewScope()
-	}
-	return out
-}
-
-// hygWalkScopes calls fn for every stage instruction, in file order,
-// with the variables in scope before it; fn must not keep sc (clone it).
-// Walking stops when fn returns false. A stage starts with the scope
-// its parent stage ended with; global ARGs enter a stage only through
-// an ARG that redeclares them.
-func hygWalkScopes(f *File, fn func(in *Instruction, sc *hygScope) bool) {
-	global := map[string]*string{}
-	if len(f.MetaArgs) > 0 {
-		genv := f.metaArgEnv()
-		for _, m := range f.MetaArgs {
-			for _, k := range hygArgPairs(m) {
-				if v, ok := genv.Get(k); ok {
-					global[k] = &v
-				} else {
-					global[k] = nil
-				}
-			}
-		}
-	}
-	lex := shell.NewLex(f.Escape)
-	end := map[*Stage]*hygScope{}
-	for _, s := range f.Stages {
-		sc := hygNewScope()
-		if s.Parent != nil && end[s.Parent] != nil {
-			sc = end[s.Parent].clone()
-		}
-		for _, x := range s.Instructions {
-			if x == s.From {
-				continue
-			}
-			if !fn(x, sc) {
-				return
-			}
-			switch x.Name {
-			case "arg":
-				for _, kv := range hygArgKVs(x) {
-					switch {
-					case kv.value != nil:
-						res, err := lex.ProcessWordWithMatches(*kv.value, sc)
-						sc.set(kv.key, res.Result, err == nil && len(res.Unmatched) == 0 && sc.allKnown(res.Matched))
-					case global[kv.key] != nil:
-						sc.set(kv.key, *global[kv.key], true)
-					default:
-						if _, ok := sc.vals[kv.key]; !ok {
-							sc.set(kv.key, "", false)
-						}
-					}
-				}
-			case "env":
-				for _, kv := range hygEnvKVs(x) {
-					res, err := lex.ProcessWordWithMatches(kv.value, sc)
-					sc.set(kv.key, res.Result, err == nil && len(res.Unmatched) == 0 && sc.allKnown(res.Matched))
-				}
-			}
-		}
-		end[s] = sc
-	}
-}
-
-func (s *hygScope) clone() *hygScope {
-	c := &hygScope{vals: make(map[string]string, len(s.vals)), known: make(map[string]bool, len(s.known)), order: append([]string(nil), s.order...)}
-	for k, v := range s.vals {
-		c.vals[k] = v
-	}
-	for k, v := range s.known {
-		c.known[k] = v
-	}
-	return c
-}
-
-func (s *hygScope) allKnown(m map[string]struct{}) bool {
-	for k := range m {
-		if !s.known[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// expand resolves word in the scope; ok is false when a variable has no
-// statically known value.
-func (s *hygScope) expand(f *File, word string) (string, bool) {
-	if !strings.Contains(word, "$") {
-		return hygUnquoteWord(f, word), true
-	}
-	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, s)
-	if err != nil || len(res.Unmatched) > 0 || !s.allKnown(res.Matched) {
-		return word, false
-	}
-	return res.Result, true
-}
-
 // hygUnquoteWord removes shell quotes from a word without expanding it.
 func hygUnquoteWord(f *File, word string) string {
-	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, hygNewScope())
+	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, Scope{})
 	if err != nil {
 		return strings.Trim(word, `"'`)
 	}
@@ -385,7 +257,7 @@ func hygHasVariable(f *File, word string) bool {
 	if !strings.Contains(word, "$") {
 		return false
 	}
-	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, hygNewScope())
+	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, Scope{})
 	return err != nil || len(res.Matched)+len(res.Unmatched) > 0
 }
 

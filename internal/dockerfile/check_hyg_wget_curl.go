@@ -23,20 +23,13 @@ var checkWgetAndCurl = Check{Rule: WgetAndCurl, Run: func(p *Pass) {
 	first := map[string]*Instruction{}
 	var second *Instruction
 	var secondTool string
-	for _, in := range hygNamed(p.File, "run") {
-		if !img[in.Stage] {
+	for in, c := range hygRunCalls(p.File) {
+		if !img[in.Stage] || (c.Name != "wget" && c.Name != "curl") || first[c.Name] != nil {
 			continue
 		}
-		for _, c := range hygCalls(in) {
-			if c.Name != "wget" && c.Name != "curl" {
-				continue
-			}
-			if first[c.Name] == nil {
-				first[c.Name] = in
-				if len(first) == 2 && second == nil {
-					second, secondTool = in, c.Name
-				}
-			}
+		first[c.Name] = in
+		if len(first) == 2 && second == nil {
+			second, secondTool = in, c.Name
 		}
 	}
 	if second != nil {

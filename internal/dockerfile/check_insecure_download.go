@@ -42,38 +42,33 @@ var InsecureDownload = &finding.Rule{
 
 var checkInsecureDownload = Check{Rule: InsecureDownload, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
-			continue
-		}
-		for _, c := range igCalls(in.Script) {
-			switch c.Name {
-			case "curl":
-				opts, _ := igOptions(c.Args, igCurlShortValue, igCurlLongValue)
-				for _, o := range opts {
-					switch o.Name {
-					case "-k", "--insecure", "--proxy-insecure", "--doh-insecure":
-						issues.add(in, "curl "+o.Name)
+	for in, c := range igRunCalls(p.File) {
+		switch c.Name {
+		case "curl":
+			opts, _ := igOptions(c.Args, igCurlShortValue, igCurlLongValue)
+			for _, o := range opts {
+				switch o.Name {
+				case "-k", "--insecure", "--proxy-insecure", "--doh-insecure":
+					issues.add(in, "curl "+o.Name)
+				}
+			}
+		case "wget":
+			opts, _ := igOptions(c.Args, igWgetShortValue, igWgetLongValue)
+			for _, o := range opts {
+				switch o.Name {
+				case "--no-check-certificate":
+					issues.add(in, "wget --no-check-certificate")
+				case "-e", "--execute":
+					if k, v, ok := strings.Cut(o.Value, "="); ok && igWgetCheckCertOff(k, v) {
+						issues.add(in, "wget "+o.Name+" "+o.Value)
 					}
 				}
-			case "wget":
-				opts, _ := igOptions(c.Args, igWgetShortValue, igWgetLongValue)
-				for _, o := range opts {
-					switch o.Name {
-					case "--no-check-certificate":
-						issues.add(in, "wget --no-check-certificate")
-					case "-e", "--execute":
-						if k, v, ok := strings.Cut(o.Value, "="); ok && igWgetCheckCertOff(k, v) {
-							issues.add(in, "wget "+o.Name+" "+o.Value)
-						}
-					}
-				}
-			case "aria2c":
-				for _, a := range c.Args {
-					if v, ok := strings.CutPrefix(a, "--check-certificate="); ok {
-						if b, ok := igBool(v); ok && !b {
-							issues.add(in, "aria2c "+a)
-						}
+			}
+		case "aria2c":
+			for _, a := range c.Args {
+				if v, ok := strings.CutPrefix(a, "--check-certificate="); ok {
+					if b, ok := igBool(v); ok && !b {
+						issues.add(in, "aria2c "+a)
 					}
 				}
 			}

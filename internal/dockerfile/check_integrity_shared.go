@@ -13,10 +13,10 @@ package dockerfile
 // bodies that can contain them.
 
 import (
+	"iter"
 	"path"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -49,9 +49,12 @@ func (v igVar) Where() string {
 	return v.Kind
 }
 
-// igVars lists the variables set anywhere in f, in file order.
+// igVars lists the variables set anywhere in f, in file order. Unlike
+// File.ScopeAt it answers "where is NAME set", not "what is in scope".
 func igVars(f *File) []igVar {
-	return igVarsMemo.get(f, func() []igVar { return igComputeVars(f) })
+	d := &f.derived
+	d.varsOnce.Do(func() { d.vars = igComputeVars(f) })
+	return d.vars
 }
 
 func igComputeVars(f *File) []igVar {
@@ -77,10 +80,10 @@ func igComputeVars(f *File) []igVar {
 				continue
 			}
 			var assigns []string
-			for _, call := range igCalls(in.Script) {
+			for _, call := range igCalls(f, in) {
 				assigns = append(assigns, call.Assigns...)
 			}
-			assigns = append(assigns, igFacts(in).decls...)
+			assigns = append(assigns, igFacts(f, in).decls...)
 			for _, a := range assigns {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok || !igValidName(k) {
@@ -108,7 +111,7 @@ func igValidName(s string) bool {
 // igUnquote removes Dockerfile quoting from an ENV or ARG value. It
 // reports whether the value is a literal, free of $VAR expansions.
 func igUnquote(f *File, raw string) (string, bool) {
-	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(raw, newArgEnv())
+	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(raw, Scope{})
 	if err != nil {
 		return raw, !strings.Contains(raw, "$")
 	}
@@ -119,18 +122,25 @@ func igUnquote(f *File, raw string) (string, bool) {
 	return res.Result, true
 }
 
-// igCalls returns the calls of a script plus the calls inside command
-// and process substitutions of their arguments (`sh -c "$(curl …)"`,
-// `bash <(wget -O- …)`, `[ "$(sha256sum f)" = … ]`). Calls found inside
-// a substitution carry the line of the call that holds it.
-func igCalls(s *Script) []*Call {
+// igCalls returns the calls of a RUN plus the calls inside command and
+// process substitutions of their arguments (`sh -c "$(curl …)"`, `bash
+// <(wget -O- …)`, `[ "$(sha256sum f)" = … ]`). Calls found inside a
+// substitution carry the line of the call that holds it.
+func igCalls(f *File, in *Instruction) []*Call {
+	s := in.Script
 	if s == nil {
 		return nil
 	}
 	if !slices.ContainsFunc(s.Calls, igHasSubst) {
 		return s.Calls
 	}
-	return igCallsMemo.get(s, func() []*Call { return igComputeCalls(s) })
+	return f.derived.calls.get(in, func() []*Call { return igComputeCalls(s) })
+}
+
+// igRunCalls yields the igCalls of every RUN of f, in file order, with
+// their instruction.
+func igRunCalls(f *File) iter.Seq2[*Instruction, *Call] {
+	return f.callsOf(func(in *Instruction) []*Call { return igCalls(f, in) })
 }
 
 // igHasSubst reports a call with a substitution in an argument.
@@ -223,12 +233,12 @@ var igFactsMarkers = []string{">", "<", "tee", "sed", "crudini", "export", "decl
 
 // igFacts walks the shell syntax of a RUN for writes, exports and stdin
 // redirections.
-func igFacts(in *Instruction) igRunFacts {
+func igFacts(f *File, in *Instruction) igRunFacts {
 	src := igRunSource(in)
 	if src == "" || !slices.ContainsFunc(igFactsMarkers, func(m string) bool { return strings.Contains(src, m) }) {
 		return igRunFacts{} // nil maps read as empty
 	}
-	return igFactsMemo.get(in, func() igRunFacts {
+	return f.derived.facts.get(in, func() igRunFacts {
 		facts := igRunFacts{stdin: map[string]string{}, stdout: map[string]string{}}
 		igWalkFacts(src, in, &facts, 0)
 		return facts
@@ -501,40 +511,10 @@ func igRenderWord(w *syntax.Word) (string, []string) {
 	}
 	var b strings.Builder
 	var expanded []string
-	var walk func(p syntax.WordPart)
-	walk = func(p syntax.WordPart) {
-		switch x := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(unescapeLit(x.Value))
-		case *syntax.SglQuoted:
-			b.WriteString(x.Value)
-		case *syntax.DblQuoted:
-			for _, q := range x.Parts {
-				walk(q)
-			}
-		case *syntax.ParamExp:
-			if x.Param != nil {
-				expanded = append(expanded, x.Param.Value)
-			}
-			igPrintNode(&b, x)
-		case *syntax.CmdSubst, *syntax.ProcSubst:
-			expanded = append(expanded, "$(…)")
-			igPrintNode(&b, x)
-		default:
-			igPrintNode(&b, p.(syntax.Node))
-		}
-	}
 	for _, p := range w.Parts {
-		walk(p)
+		writePart(&b, p, &expanded)
 	}
 	return b.String(), expanded
-}
-
-func igPrintNode(b *strings.Builder, n syntax.Node) {
-	var sb strings.Builder
-	if err := syntax.NewPrinter().Print(&sb, n); err == nil {
-		b.WriteString(sb.String())
-	}
 }
 
 // igSedWrite turns `sed -i 's/a/b/' file…` into writes of the
@@ -646,7 +626,9 @@ func igSedSkipAddress(cmd string) string {
 // igWrites lists every file the Dockerfile writes with known content, in
 // file order: RUN redirections, tee, sed -i, crudini, and COPY heredocs.
 func igWrites(f *File) []igWrite {
-	return igWritesMemo.get(f, func() []igWrite { return igComputeWrites(f) })
+	d := &f.derived
+	d.writesOnce.Do(func() { d.writes = igComputeWrites(f) })
+	return d.writes
 }
 
 func igComputeWrites(f *File) []igWrite {
@@ -654,7 +636,7 @@ func igComputeWrites(f *File) []igWrite {
 	for _, in := range f.Instructions {
 		switch c := in.Cmd.(type) {
 		case *instructions.RunCommand:
-			out = append(out, igFacts(in).writes...)
+			out = append(out, igFacts(f, in).writes...)
 		case *instructions.CopyCommand:
 			for _, sc := range c.SourceContents {
 				dest := c.DestPath
@@ -877,38 +859,3 @@ func igJoin(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
-
-// igMemo remembers derived facts of a parsed file, so that the dozen
-// rules of these families parse each RUN body's extra facts once per lint
-// instead of once per rule. Results are shared: callers must not modify
-// them. The cache is bounded: it starts over when full, and as it holds
-// its keys, a key's address cannot be reused while it is cached.
-type igMemo[K comparable, V any] struct {
-	mu  sync.Mutex
-	m   map[K]V
-	max int
-}
-
-func (c *igMemo[K, V]) get(k K, compute func() V) V {
-	c.mu.Lock()
-	v, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = compute()
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= c.max {
-		c.m = make(map[K]V)
-	}
-	c.m[k] = v
-	c.mu.Unlock()
-	return v
-}
-
-var (
-	igVarsMemo   = &igMemo[*File, []igVar]{max: 16}
-	igWritesMemo = &igMemo[*File, []igWrite]{max: 16}
-	igCallsMemo  = &igMemo[*Script, []*Call]{max: 1 << 14}
-	igFactsMemo  = &igMemo[*Instruction, igRunFacts]{max: 1 << 14}
-)

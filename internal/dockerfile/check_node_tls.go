@@ -49,16 +49,11 @@ var NodeTLSDisabled = &finding.Rule{
 
 var checkNodeTLSDisabled = Check{Rule: NodeTLSDisabled, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
-			continue
-		}
-		for _, c := range igCalls(in.Script) {
-			switch c.Name {
-			case "npm", "yarn", "pnpm", "npx", "yarnpkg":
-				for _, item := range igNodeCallBypasses(c) {
-					issues.add(in, item)
-				}
+	for in, c := range igRunCalls(p.File) {
+		switch c.Name {
+		case "npm", "yarn", "pnpm", "npx", "yarnpkg":
+			for _, item := range igNodeCallBypasses(c) {
+				issues.add(in, item)
 			}
 		}
 	}

@@ -54,21 +54,16 @@ var PipInsecure = &finding.Rule{
 
 var checkPipInsecure = Check{Rule: PipInsecure, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
-			continue
-		}
-		for _, c := range igCalls(in.Script) {
-			if pc, ok := igPipCall(c); ok {
-				for _, item := range igPipCallBypasses(pc) {
-					issues.add(in, item)
-				}
+	for in, c := range igRunCalls(p.File) {
+		if pc, ok := igPipCall(c); ok {
+			for _, item := range igPipCallBypasses(pc) {
+				issues.add(in, item)
 			}
-			if c.Name == "poetry" {
-				pos := c.Positional("--priority")
-				if len(pos) >= 4 && pos[0] == "source" && pos[1] == "add" && igPlainHTTP(pos[3]) {
-					issues.add(in, "poetry source add "+pos[2]+" "+pos[3]+" uses plain HTTP")
-				}
+		}
+		if c.Name == "poetry" {
+			pos := c.Positional("--priority")
+			if len(pos) >= 4 && pos[0] == "source" && pos[1] == "add" && igPlainHTTP(pos[3]) {
+				issues.add(in, "poetry source add "+pos[2]+" "+pos[3]+" uses plain HTTP")
 			}
 		}
 	}

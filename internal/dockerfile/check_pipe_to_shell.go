@@ -38,31 +38,26 @@ var PipeToShell = &finding.Rule{
 
 var checkPipeToShell = Check{Rule: PipeToShell, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
+	for in, c := range igRunCalls(p.File) {
+		if d, ok := igDownloadOf(c); ok && d.Out == "-" {
+			if sink := igPipeSink(c.PipesTo); sink != "" {
+				issues.add(in, d.Tool+" "+d.URL+" | "+sink)
+			}
+		}
+		if !igIsInterpreter(c.Name) && c.Name != "eval" && c.Name != "source" && c.Name != "." {
 			continue
 		}
-		for _, c := range igCalls(in.Script) {
-			if d, ok := igDownloadOf(c); ok && d.Out == "-" {
-				if sink := igPipeSink(c.PipesTo); sink != "" {
-					issues.add(in, d.Tool+" "+d.URL+" | "+sink)
-				}
-			}
-			if !igIsInterpreter(c.Name) && c.Name != "eval" && c.Name != "source" && c.Name != "." {
-				continue
-			}
-			for i, a := range c.Args {
-				for _, inner := range igSubstCalls(a, 0) {
-					if d, ok := igDownloadOf(inner); ok && d.Out == "-" {
-						form := `"$(` + d.Tool + ` …)"`
-						if strings.Contains(a, "<(") {
-							form = "<(" + d.Tool + " …)"
-						}
-						if i > 0 && strings.HasPrefix(c.Args[i-1], "-") {
-							form = c.Args[i-1] + " " + form
-						}
-						issues.add(in, c.Name+" "+form+" runs "+d.URL)
+		for i, a := range c.Args {
+			for _, inner := range igSubstCalls(a, 0) {
+				if d, ok := igDownloadOf(inner); ok && d.Out == "-" {
+					form := `"$(` + d.Tool + ` …)"`
+					if strings.Contains(a, "<(") {
+						form = "<(" + d.Tool + " …)"
 					}
+					if i > 0 && strings.HasPrefix(c.Args[i-1], "-") {
+						form = c.Args[i-1] + " " + form
+					}
+					issues.add(in, c.Name+" "+form+" runs "+d.URL)
 				}
 			}
 		}

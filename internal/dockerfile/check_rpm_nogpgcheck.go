@@ -53,14 +53,9 @@ var RpmNoGpgCheck = &finding.Rule{
 
 var checkRpmNoGpgCheck = Check{Rule: RpmNoGpgCheck, Run: func(p *Pass) {
 	var issues igIssues
-	for _, in := range p.File.Instructions {
-		if in.Script == nil {
-			continue
-		}
-		for _, c := range igCalls(in.Script) {
-			for _, item := range igRpmCallBypasses(c) {
-				issues.add(in, item)
-			}
+	for in, c := range igRunCalls(p.File) {
+		for _, item := range igRpmCallBypasses(c) {
+			issues.add(in, item)
 		}
 	}
 	for _, w := range igWrites(p.File) {

@@ -125,10 +125,10 @@ var secCredFileVars = map[string]string{
 // secFileCopies finds the secret files of every COPY and ADD, where
 // they end up, and whether a later RUN deletes them.
 func secFileCopies(f *File) []secCopy {
-	return secCopiesMemo.get(f, func() []secCopy { return secComputeFileCopies(f) })
+	d := &f.derived
+	d.copiesOnce.Do(func() { d.copies = secComputeFileCopies(f) })
+	return d.copies
 }
-
-var secCopiesMemo = &igMemo[*File, []secCopy]{max: 16}
 
 func secComputeFileCopies(f *File) []secCopy {
 	var out []secCopy
@@ -237,7 +237,7 @@ func secPlace(f *File, sc *secCopy) {
 	final := f.Final()
 	if final != nil && slices.Contains(final.Chain(), sc.Stage) {
 		sc.Reach = secReachFinal
-		sc.RemovedBy = secRemovedAfter(final, sc)
+		sc.RemovedBy = secRemovedAfter(f, final, sc)
 		return
 	}
 	// Stages built on this one, and what they copy out.
@@ -261,7 +261,7 @@ func secPlace(f *File, sc *secCopy) {
 				}
 				used = true
 				for _, src := range c.SourcePaths {
-					if secCovers(secResolve("/", src), sc.Path) && secRemovedAfter(from, sc) == nil {
+					if secCovers(secResolve("/", src), sc.Path) && secRemovedAfter(f, from, sc) == nil {
 						sc.Reach, sc.Via = secReachCopied, in
 						return
 					}
@@ -280,12 +280,12 @@ func secPlace(f *File, sc *secCopy) {
 		return
 	}
 	sc.Reach = secReachUnused
-	sc.RemovedBy = secRemovedAfter(sc.Stage, sc)
+	sc.RemovedBy = secRemovedAfter(f, sc.Stage, sc)
 }
 
 // secRemovedAfter returns the first RUN of the stage chain ending at s,
 // after the COPY, that deletes the copied file.
-func secRemovedAfter(s *Stage, sc *secCopy) *Instruction {
+func secRemovedAfter(f *File, s *Stage, sc *secCopy) *Instruction {
 	var chain []*Instruction
 	for _, st := range slices.Backward(s.Chain()) {
 		chain = append(chain, st.Instructions...)
@@ -305,7 +305,7 @@ func secRemovedAfter(s *Stage, sc *secCopy) *Instruction {
 		case *instructions.WorkdirCommand:
 			wd = secResolve(wd, c.Path)
 		case *instructions.RunCommand:
-			if secRemoves(in, wd, sc.Path) {
+			if secRemoves(f, in, wd, sc.Path) {
 				return in
 			}
 		}

@@ -85,8 +85,8 @@ var checkSecretInRun = Check{Rule: SecretInRun, Run: func(p *Pass) {
 		if in.Script == nil {
 			continue
 		}
-		facts := igFacts(in)
-		calls := igCalls(in.Script)
+		facts := igFacts(p.File, in)
+		calls := igCalls(p.File, in)
 		for _, c := range calls {
 			used := map[int]bool{}
 			for _, cr := range secCredArgs(c, calls, facts) {
@@ -119,7 +119,7 @@ var checkSecretInRun = Check{Rule: SecretInRun, Run: func(p *Pass) {
 		}
 	}
 	for _, w := range igWrites(p.File) {
-		secWrite(&issues, w, declared)
+		secWrite(p.File, &issues, w, declared)
 	}
 	issues.report(p, func(in *Instruction, items []string) string {
 		where := "the image history"
@@ -394,7 +394,7 @@ func secAssignment(issues *igIssues, in *Instruction, assign string) {
 }
 
 // secWrite reports files written with a secret in them.
-func secWrite(issues *igIssues, w igWrite, declared map[string]bool) {
+func secWrite(f *File, issues *igIssues, w igWrite, declared map[string]bool) {
 	if ms := secret.Scan(w.Path, []byte(w.Content)); len(ms) > 0 {
 		m := secFirstMatch(ms)
 		issues.addSev(w.In, w.Via+" writes a secret to "+w.Path+": "+secMatchPhrase(m)+" ("+m.Redacted+")", max(finding.High, secSeverity(m.Severity)))
@@ -409,7 +409,7 @@ func secWrite(issues *igIssues, w igWrite, declared map[string]bool) {
 			if slices.ContainsFunc(secSecretMounts(w.In), func(m secMount) bool { return m.Env == n }) {
 				continue
 			}
-			if secRemoves(w.In, "/", secResolve("/", w.Path)) || secRemovesByName(w.In, w.Path) {
+			if secRemoves(f, w.In, "/", secResolve("/", w.Path)) || secRemovesByName(f, w.In, w.Path) {
 				continue // written and deleted in the same layer
 			}
 		}
@@ -420,9 +420,9 @@ func secWrite(issues *igIssues, w igWrite, declared map[string]bool) {
 
 // secRemovesByName reports a RUN deleting a file of the same name, for
 // relative paths whose directory palisade cannot resolve.
-func secRemovesByName(in *Instruction, p string) bool {
+func secRemovesByName(f *File, in *Instruction, p string) bool {
 	base := path.Base(strings.Trim(p, `"'`))
-	for _, c := range igCalls(in.Script) {
+	for _, c := range igCalls(f, in) {
 		if c.Name != "rm" && c.Name != "shred" && c.Name != "unlink" {
 			continue
 		}

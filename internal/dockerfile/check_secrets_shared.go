@@ -196,12 +196,12 @@ func secCovers(target, file string) bool {
 
 // secRemoves reports whether a RUN deletes file (absolute): rm, unlink,
 // shred, or find … -delete / -exec rm, following cd within the RUN.
-func secRemoves(in *Instruction, wd, file string) bool {
+func secRemoves(f *File, in *Instruction, wd, file string) bool {
 	if in.Script == nil {
 		return false
 	}
 	cwd := wd
-	for _, c := range igCalls(in.Script) {
+	for _, c := range igCalls(f, in) {
 		switch c.Name {
 		case "cd":
 			if pos := c.Positional(); len(pos) > 0 {

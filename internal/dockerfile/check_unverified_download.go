@@ -86,7 +86,7 @@ var checkUnverifiedDownload = Check{Rule: UnverifiedDownload, Run: func(p *Pass)
 			if in.Stage != s || in.Script == nil {
 				continue
 			}
-			for _, u := range igUnverifiedUses(in, added) {
+			for _, u := range igUnverifiedUses(p.File, in, added) {
 				issues.add(in, u.message)
 				if u.d.Tool == "ADD" {
 					issues.relate(in, u.d.In.Loc)
@@ -282,9 +282,9 @@ type igUse struct {
 
 // igUnverifiedUses finds the downloads of one RUN (and the earlier ADDs
 // of its stage chain) that the RUN uses without verifying them first.
-func igUnverifiedUses(in *Instruction, added []igDownload) []igUse {
-	calls := igCalls(in.Script)
-	facts := igFacts(in)
+func igUnverifiedUses(f *File, in *Instruction, added []igDownload) []igUse {
+	calls := igCalls(f, in)
+	facts := igFacts(f, in)
 	type dl struct {
 		igDownload
 		at int // index in calls; -1 for ADD

@@ -38,13 +38,14 @@ var SensitiveVolume = &finding.Rule{
 
 var checkSensitiveVolume = Check{Rule: SensitiveVolume, Run: func(p *Pass) {
 	for _, st := range p.File.Stages {
-		walkScope(p.File, st, func(in *Instruction, sc *imgScope) bool {
+		for _, in := range st.Instructions {
 			c, ok := in.Cmd.(*instructions.VolumeCommand)
-			if !ok || in.Stage != st {
-				return true
+			if !ok {
+				continue
 			}
+			sc := p.File.ScopeAt(in)
 			for _, raw := range c.Volumes {
-				v, ok := sc.expand(p.File, raw)
+				v, ok := sc.Expand(raw)
 				if !ok {
 					continue
 				}
@@ -58,7 +59,6 @@ var checkSensitiveVolume = Check{Rule: SensitiveVolume, Run: func(p *Pass) {
 				}
 				p.Report(in, "VOLUME %s: %s", subject, reason)
 			}
-			return true
-		})
+		}
 	}
 }}

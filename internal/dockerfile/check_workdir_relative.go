@@ -46,7 +46,7 @@ var checkRelativeWorkdir = Check{Rule: RelativeWorkdir, Run: func(p *Pass) {
 			if !ok {
 				continue
 			}
-			v, known := imgScopeAt(p.File, in).expand(p.File, c.Path)
+			v, known := p.File.ScopeAt(in).Expand(c.Path)
 			if !known {
 				if strings.HasPrefix(strings.TrimLeft(c.Path, `"'`), "$") {
 					break // $HOME/app: decided by the base image's environment

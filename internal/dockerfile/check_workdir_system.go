@@ -66,22 +66,22 @@ var checkSystemWorkdir = Check{Rule: SystemWorkdir, Run: func(p *Pass) {
 		return
 	}
 	cur := "" // unknown: the base image's WORKDIR
-	walkScope(p.File, final, func(in *Instruction, sc *imgScope) bool {
+	for in, sc := range p.File.WalkScope(final) {
 		c, ok := in.Cmd.(*instructions.WorkdirCommand)
 		if !ok {
-			return true
+			continue
 		}
-		v, known := sc.expand(p.File, c.Path)
+		v, known := sc.Expand(c.Path)
 		switch {
 		case !known || isWindowsPath(v):
 			cur = ""
-			return true
+			continue
 		case path.IsAbs(v):
 			cur = path.Clean(v)
 		case cur != "":
 			cur = path.Join(cur, v)
 		default:
-			return true
+			continue
 		}
 		if isSystemWorkdir(cur) {
 			shown := c.Path
@@ -90,8 +90,7 @@ var checkSystemWorkdir = Check{Rule: SystemWorkdir, Run: func(p *Pass) {
 			}
 			p.Report(in, "WORKDIR %s puts the application's files among the system's own in the final image (stage %s)", shown, final.Ref())
 		}
-		return true
-	})
+	}
 }}
 
 // isWindowsPath reports a drive-letter or backslash path (C:\app, \app),

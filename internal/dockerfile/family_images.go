@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/palisade-sec/palisade/internal/imageref"
 )
@@ -140,7 +139,7 @@ func effectiveUser(f *File, st *Stage) stageUser {
 			if !ok {
 				continue
 			}
-			v, known := imgScopeAt(f, in).expand(f, c.User)
+			v, known := f.ScopeAt(in).Expand(c.User)
 			return stageUser{In: in, Value: strings.TrimSpace(v), Known: known}
 		}
 	}
@@ -199,110 +198,4 @@ func knownNonRootBase(ref imageref.Ref) (string, bool) {
 		return "ContainerUser", true
 	}
 	return "", false
-}
-
-// imgScope holds the ARG and ENV values an instruction can expand, as
-// BuildKit sees them with no --build-arg: global ARGs only when the
-// stage redeclares them, ARG defaults and ENV values of the stage and of
-// the stages it builds on (both carry over to FROM <stage>). Values that
-// depend on something unknown (the base image's ENV, a build argument
-// without a default) are marked unknown.
-type imgScope struct {
-	vals  map[string]string
-	known map[string]bool
-	keys  []string
-}
-
-func (s *imgScope) Get(k string) (string, bool) { v, ok := s.vals[k]; return v, ok }
-func (s *imgScope) Keys() []string              { return s.keys }
-
-func (s *imgScope) set(k, v string, known bool) {
-	if _, ok := s.vals[k]; !ok {
-		s.keys = append(s.keys, k)
-	}
-	s.vals[k], s.known[k] = v, known
-}
-
-// imgScopeAt returns the scope of instruction in.
-func imgScopeAt(f *File, in *Instruction) *imgScope {
-	var out *imgScope
-	if in == nil || in.Stage == nil {
-		return newImgScope()
-	}
-	walkScope(f, in.Stage, func(x *Instruction, s *imgScope) bool {
-		if x == in {
-			out = s
-			return false
-		}
-		return true
-	})
-	if out == nil {
-		out = newImgScope()
-	}
-	return out
-}
-
-func newImgScope() *imgScope {
-	return &imgScope{vals: map[string]string{}, known: map[string]bool{}}
-}
-
-// walkScope calls fn for each instruction of st and of the stages it
-// builds on (those first), with the scope in effect before it, in one
-// pass. fn may keep the scope only until it returns; returning false
-// stops the walk.
-func walkScope(f *File, st *Stage, fn func(in *Instruction, s *imgScope) bool) {
-	s := newImgScope()
-	global := f.metaArgEnv()
-	chain := st.Chain()
-	for i := len(chain) - 1; i >= 0; i-- {
-		for _, x := range chain[i].Instructions {
-			if !fn(x, s) {
-				return
-			}
-			s.apply(f, global, x)
-		}
-	}
-}
-
-// apply records the ARG and ENV values instruction x defines.
-func (s *imgScope) apply(f *File, global *argEnv, x *Instruction) {
-	switch c := x.Cmd.(type) {
-	case *instructions.ArgCommand:
-		for _, kv := range c.Args {
-			switch {
-			case kv.Value != nil:
-				v, ok := s.expand(f, *kv.Value)
-				s.set(kv.Key, v, ok)
-			default:
-				if v, ok := global.Get(kv.Key); ok {
-					s.set(kv.Key, v, true)
-				} else if _, seen := s.vals[kv.Key]; !seen {
-					s.set(kv.Key, "", false)
-				}
-			}
-		}
-	case *instructions.EnvCommand:
-		for _, kv := range c.Env {
-			v, ok := s.expand(f, kv.Value)
-			s.set(kv.Key, v, ok)
-		}
-	}
-}
-
-// expand resolves word in the scope, removing quotes; ok is false when
-// it uses a variable without a statically known value.
-func (s *imgScope) expand(f *File, word string) (string, bool) {
-	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, s)
-	if err != nil {
-		return word, false
-	}
-	if len(res.Unmatched) > 0 {
-		return word, false
-	}
-	for k := range res.Matched {
-		if !s.known[k] {
-			return word, false
-		}
-	}
-	return res.Result, true
 }

@@ -5,6 +5,7 @@ package dockerfile
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
@@ -34,6 +35,34 @@ type File struct {
 	BuildKitWarnings []BuildKitWarning
 
 	suppress suppressions
+	derived  derived
+}
+
+// derived holds facts computed from a parsed File on first use and shared
+// by the rules, so that each is computed once per file however many rules
+// read it. The File owns them: nothing is cached across files. Fields are
+// filled under sync.Once or a mutex, so concurrent readers are safe.
+type derived struct {
+	// scopes are the variable scopes of the stages, by Stage.Index
+	// (scope.go).
+	scopeOnce sync.Once
+	scopes    []*scopeSeg
+
+	// vars, writes, calls and facts are what the package-manager and
+	// secrets rules read (check_integrity_shared.go): igVars, igWrites,
+	// igCalls of RUNs with substitutions, igFacts of RUNs with
+	// redirections or exports.
+	varsOnce   sync.Once
+	vars       []igVar
+	writesOnce sync.Once
+	writes     []igWrite
+	calls      lazyMap[*Instruction, []*Call]
+	facts      lazyMap[*Instruction, igRunFacts]
+
+	// copies are the secret files COPY and ADD bring in
+	// (secFileCopies, check_secret_file_copied.go).
+	copiesOnce sync.Once
+	copies     []secCopy
 }
 
 // Problem is a parse error at a location.
@@ -184,4 +213,29 @@ func (f *File) Line(i int) string {
 		return ""
 	}
 	return f.Lines[i-1]
+}
+
+// lazyMap computes a value per key on first use and keeps it. Values are
+// shared: callers must not modify them.
+type lazyMap[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+func (c *lazyMap[K, V]) get(k K, compute func() V) V {
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	// Computed outside the lock: a computation may read other keys.
+	v = compute()
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = make(map[K]V)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v
 }

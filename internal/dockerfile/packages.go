@@ -63,14 +63,14 @@ type Package struct {
 func Packages(f *File) []Package {
 	var out []Package
 	for _, st := range f.Stages {
-		walkScope(f, st, func(in *Instruction, sc *imgScope) bool {
-			if in.Stage != st || in.Script == nil || len(in.Script.Calls) == 0 {
-				return true
+		for _, in := range st.Instructions {
+			if in.Script == nil || len(in.Script.Calls) == 0 {
+				continue
 			}
-			scope := func() *imgScope { return sc }
+			sc := f.ScopeAt(in)
 			cursor := in.Loc.StartLine
 			for _, c := range in.Script.Calls {
-				pkgs := callPackages(f, scope, c)
+				pkgs := callPackages(sc, c)
 				if len(pkgs) == 0 {
 					continue
 				}
@@ -82,8 +82,7 @@ func Packages(f *File) []Package {
 					out = append(out, pkgs[i].Package)
 				}
 			}
-			return true
-		})
+		}
 	}
 	return out
 }
@@ -139,14 +138,14 @@ type pmWord struct {
 
 // expandWords resolves ARG/ENV variables in args; a variable holding a
 // list ("curl git") becomes several words.
-func expandWords(f *File, scope func() *imgScope, args []string) []pmWord {
+func expandWords(sc Scope, args []string) []pmWord {
 	out := make([]pmWord, 0, len(args))
 	for _, a := range args {
 		if !strings.ContainsAny(a, "$`") {
 			out = append(out, pmWord{text: a, raw: a})
 			continue
 		}
-		v, ok := scope().expand(f, a)
+		v, ok := sc.Expand(a)
 		if !ok || strings.Contains(v, "$(") || strings.Contains(v, "`") {
 			out = append(out, pmWord{text: a, raw: a, unknown: true})
 			continue
@@ -297,37 +296,37 @@ var (
 )
 
 // callPackages returns what one shell command installs.
-func callPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
+func callPackages(sc Scope, c *Call) []pkgFound {
 	name := c.Name
 	switch {
 	case name == "apt-get" || name == "apt" || name == "aptitude":
-		return aptPackages(f, scope, c)
+		return aptPackages(sc, c)
 	case name == "apk":
-		return apkPackages(f, scope, c)
+		return apkPackages(sc, c)
 	case name == "yum" || name == "dnf" || name == "microdnf" || name == "tdnf" || name == "dnf5":
-		return rpmPackages(f, scope, c)
+		return rpmPackages(sc, c)
 	case name == "zypper":
-		return zypperPackages(f, scope, c)
+		return zypperPackages(sc, c)
 	case isPipCommand(name):
-		return pipPackages(f, scope, c, name, c.Args)
+		return pipPackages(sc, c, name, c.Args)
 	case isPythonCommand(name):
 		if rest, ok := pythonModuleArgs(c.Args, "pip"); ok {
-			return pipPackages(f, scope, c, name+" -m pip", rest)
+			return pipPackages(sc, c, name+" -m pip", rest)
 		}
 	case name == "uv":
 		if len(c.Args) > 0 && c.Args[0] == "pip" {
-			return pipPackages(f, scope, c, "uv pip", c.Args[1:])
+			return pipPackages(sc, c, "uv pip", c.Args[1:])
 		}
 	case name == "npm" || name == "yarn" || name == "pnpm":
-		return nodePackages(f, scope, c)
+		return nodePackages(sc, c)
 	case name == "gem":
-		return gemPackages(f, scope, c)
+		return gemPackages(sc, c)
 	case name == "bundle" || name == "bundler":
-		return bundlePackages(f, scope, c)
+		return bundlePackages(sc, c)
 	case name == "go":
-		return goPackages(f, scope, c)
+		return goPackages(sc, c)
 	case name == "cargo":
-		return cargoPackages(f, scope, c)
+		return cargoPackages(sc, c)
 	}
 	return nil
 }
@@ -445,8 +444,8 @@ func fileKind(s string, exts ...string) string {
 }
 
 // aptPackages: apt-get/apt/aptitude install NAME[:ARCH][=VERSION|/RELEASE].
-func aptPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func aptPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(aptFlags, words)
 	if sub != "install" && sub != "reinstall" {
 		return nil
@@ -459,20 +458,12 @@ func aptPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 		}
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range args {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true // the subcommand itself
-			continue
-		}
-		t := a.word.text
+	for _, w := range operands(args) {
+		t := w.text
 		if strings.HasSuffix(t, "-") && !strings.Contains(t, "=") {
 			continue // apt's "pkg-" removes pkg (no package name ends in "-")
 		}
-		p := newPkg("apt", c.Name+" "+sub, a.word)
+		p := newPkg("apt", c.Name+" "+sub, w)
 		p.Release = release
 		if p.Kind == "variable" {
 			out = append(out, p)
@@ -500,28 +491,20 @@ func aptPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 }
 
 // apkPackages: apk add NAME[OP VERSION][@TAG].
-func apkPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func apkPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(apkFlags, words)
 	if sub != "add" {
 		return nil
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range apkFlags.parse(words) {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true
-			continue
-		}
-		p := newPkg("apk", "apk add", a.word)
+	for _, w := range operands(apkFlags.parse(words)) {
+		p := newPkg("apk", "apk add", w)
 		if p.Kind == "variable" {
 			out = append(out, p)
 			continue
 		}
-		t := a.word.text
+		t := w.text
 		if k := fileKind(t, ".apk"); k != "" {
 			p.Name, p.Kind = t, k
 			out = append(out, p)
@@ -567,8 +550,8 @@ func splitRPM(s string) (name, version string) {
 }
 
 // rpmPackages: yum/dnf/microdnf/tdnf install NAME[-VERSION], @group.
-func rpmPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func rpmPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(rpmFlags, words)
 	switch sub {
 	case "install", "reinstall", "groupinstall", "localinstall":
@@ -576,18 +559,10 @@ func rpmPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 		return nil
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range rpmFlags.parse(words) {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true
-			continue
-		}
-		p := newPkg(c.Name, c.Name+" "+sub, a.word)
-		t := a.word.text
-		if i := strings.Index(t, "-$"); i > 0 && a.word.unknown && !strings.ContainsAny(t[:i], "$`") {
+	for _, w := range operands(rpmFlags.parse(words)) {
+		p := newPkg(c.Name, c.Name+" "+sub, w)
+		t := w.text
+		if i := strings.Index(t, "-$"); i > 0 && w.unknown && !strings.ContainsAny(t[:i], "$`") {
 			// nginx-${NGINX_VERSION}
 			p.Name, p.Version, p.Constraint, p.Pinned, p.Kind = t[:i], t[i+1:], "-", true, "package"
 			out = append(out, p)
@@ -615,8 +590,8 @@ func rpmPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 }
 
 // zypperPackages: zypper [global options] install|in NAME[OP VERSION].
-func zypperPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func zypperPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, rest := subcommandArgs(zypperGlobalFlags, words)
 	if sub != "install" && sub != "in" {
 		return nil
@@ -653,8 +628,8 @@ func zypperPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 var pipSpecRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$`)
 
 // pipPackages: pip install SPEC..., -r FILE, -e PATH|URL.
-func pipPackages(f *File, scope func() *imgScope, c *Call, command string, argv []string) []pkgFound {
-	words := expandWords(f, scope, argv)
+func pipPackages(sc Scope, c *Call, command string, argv []string) []pkgFound {
+	words := expandWords(sc, argv)
 	sub, _ := subcommandArgs(pipFlags, words)
 	if sub != "install" {
 		return nil
@@ -734,8 +709,8 @@ var exactSemverRe = regexp.MustCompile(`^=?v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[
 
 // nodePackages: npm install|i|add|ci, yarn add|install|global add,
 // pnpm add|install|i.
-func nodePackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func nodePackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, rest := subcommandArgs(npmFlags, words)
 	global := false
 	for _, w := range words {
@@ -832,8 +807,8 @@ func nodeSpec(manager, command string, w pmWord) pkgFound {
 }
 
 // gemPackages: gem install NAME[:VERSION] [-v REQ].
-func gemPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func gemPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(gemFlags, words)
 	if sub != "install" && sub != "i" {
 		return nil
@@ -850,21 +825,13 @@ func gemPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 		}
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range args {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true
-			continue
-		}
-		p := newPkg("gem", "gem "+sub, a.word)
+	for _, w := range operands(args) {
+		p := newPkg("gem", "gem "+sub, w)
 		if p.Kind == "variable" {
 			out = append(out, p)
 			continue
 		}
-		t := a.word.text
+		t := w.text
 		if k := fileKind(t, ".gem"); k != "" {
 			p.Name, p.Kind = t, k
 			out = append(out, p)
@@ -906,8 +873,8 @@ func gemRequirement(s string) (op, version string) {
 
 // bundlePackages: bundle install installs the Gemfile's gems, exactly
 // those of Gemfile.lock with --deployment or --frozen.
-func bundlePackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func bundlePackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(bundleFlags, words)
 	if sub != "install" && sub != "" {
 		return nil
@@ -933,28 +900,20 @@ func bundlePackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 var goHashRe = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 
 // goPackages: go install|get PATH[@VERSION]...
-func goPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func goPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(goFlags, words)
 	if sub != "install" && sub != "get" {
 		return nil
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range goFlags.parse(words) {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true
-			continue
-		}
-		p := newPkg("go", "go "+sub, a.word)
+	for _, w := range operands(goFlags.parse(words)) {
+		p := newPkg("go", "go "+sub, w)
 		if p.Kind == "variable" {
 			out = append(out, p)
 			continue
 		}
-		t := a.word.text
+		t := w.text
 		path, version, hasVersion := strings.Cut(t, "@")
 		p.Name = path
 		if fileKind(path) == "local" || path == "std" || path == "cmd" || path == "all" || !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
@@ -980,8 +939,8 @@ var cargoExactRe = regexp.MustCompile(`^=?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9
 
 // cargoPackages: cargo install CRATE[@VERSION] [--version REQ], with the
 // crates coming from --git URL or --path DIR when given.
-func cargoPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
-	words := expandWords(f, scope, c.Args)
+func cargoPackages(sc Scope, c *Call) []pkgFound {
+	words := expandWords(sc, c.Args)
 	sub, _ := subcommandArgs(cargoFlags, words)
 	if sub != "install" {
 		return nil
@@ -998,21 +957,13 @@ func cargoPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 		}
 	}
 	var out []pkgFound
-	seenSub := false
-	for _, a := range args {
-		if a.flag != "" {
-			continue
-		}
-		if !seenSub {
-			seenSub = true
-			continue
-		}
-		p := newPkg("cargo", "cargo install", a.word)
+	for _, w := range operands(args) {
+		p := newPkg("cargo", "cargo install", w)
 		if p.Kind == "variable" {
 			out = append(out, p)
 			continue
 		}
-		name, v, _ := strings.Cut(a.word.text, "@")
+		name, v, _ := strings.Cut(w.text, "@")
 		if v == "" {
 			v = version
 		}
@@ -1030,6 +981,23 @@ func cargoPackages(f *File, scope func() *imgScope, c *Call) []pkgFound {
 		p := newPkg("cargo", "cargo install", source.word)
 		p.Name, p.Kind = source.word.text, source.role
 		out = append(out, p)
+	}
+	return out
+}
+
+// operands returns the positional words after the subcommand: what the
+// command installs.
+func operands(args []pmArg) []pmWord {
+	var out []pmWord
+	seenSub := false
+	for _, a := range args {
+		switch {
+		case a.flag != "":
+		case !seenSub:
+			seenSub = true
+		default:
+			out = append(out, a.word)
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"iter"
 	"path"
 	"strings"
 
@@ -207,12 +208,16 @@ func shellDashC(c *Call) (string, bool) {
 func wordText(w *syntax.Word) string {
 	var b strings.Builder
 	for _, p := range w.Parts {
-		writePart(&b, p)
+		writePart(&b, p, nil)
 	}
 	return b.String()
 }
 
-func writePart(b *strings.Builder, p syntax.WordPart) {
+// writePart renders one part of a word as wordText does. When expanded
+// is not nil, it also collects the names of the parameter expansions
+// outside single quotes, and "$(…)" for each command or process
+// substitution.
+func writePart(b *strings.Builder, p syntax.WordPart, expanded *[]string) {
 	switch x := p.(type) {
 	case *syntax.Lit:
 		b.WriteString(unescapeLit(x.Value))
@@ -220,9 +225,19 @@ func writePart(b *strings.Builder, p syntax.WordPart) {
 		b.WriteString(x.Value)
 	case *syntax.DblQuoted:
 		for _, q := range x.Parts {
-			writePart(b, q)
+			writePart(b, q, expanded)
 		}
 	default:
+		if expanded != nil {
+			switch x := p.(type) {
+			case *syntax.ParamExp:
+				if x.Param != nil {
+					*expanded = append(*expanded, x.Param.Value)
+				}
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				*expanded = append(*expanded, "$(…)")
+			}
+		}
 		var sb strings.Builder
 		if err := syntax.NewPrinter().Print(&sb, p.(syntax.Node)); err == nil {
 			b.WriteString(sb.String())
@@ -341,4 +356,27 @@ func (s *Script) Named(names ...string) []*Call {
 		}
 	}
 	return out
+}
+
+// Calls yields every simple command of every RUN of f, in file order,
+// with its instruction.
+func (f *File) Calls() iter.Seq2[*Instruction, *Call] {
+	return f.callsOf(func(in *Instruction) []*Call { return in.Script.Calls })
+}
+
+// callsOf yields, for each RUN of f with a parsed script, the calls list
+// returns for it, with the instruction.
+func (f *File) callsOf(list func(*Instruction) []*Call) iter.Seq2[*Instruction, *Call] {
+	return func(yield func(*Instruction, *Call) bool) {
+		for _, in := range f.Instructions {
+			if in.Script == nil {
+				continue
+			}
+			for _, c := range list(in) {
+				if !yield(in, c) {
+					return
+				}
+			}
+		}
+	}
 }
