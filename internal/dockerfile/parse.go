@@ -20,6 +20,9 @@ import (
 // kilobytes; anything bigger is almost surely not one.
 const MaxSize = 32 << 20
 
+// MaxInstructions bounds the instructions linted in one file.
+const MaxInstructions = 20000
+
 // ErrNotDockerfile is returned for input that cannot be a Dockerfile
 // (binary content, or over MaxSize).
 var ErrNotDockerfile = errors.New("not a Dockerfile")
@@ -99,6 +102,16 @@ func lineLoc(path string, start, end int) finding.Location {
 // build turns the AST into instructions and stages, parsing each
 // instruction on its own so a bad one does not stop the others.
 func (f *File) build(ast *parser.Node) {
+	if n := len(ast.Children); n > MaxInstructions {
+		// Real Dockerfiles have hundreds of instructions; lint a bounded
+		// prefix so memory stays bounded, and say so.
+		last := ast.Children[MaxInstructions]
+		f.Problems = append(f.Problems, Problem{
+			Loc:     lineLoc(f.Path, last.StartLine, last.StartLine),
+			Message: fmt.Sprintf("the file has %d instructions; palisade lints the first %d and skips the rest: split the file or check it is really a Dockerfile", n, MaxInstructions),
+		})
+		ast.Children = ast.Children[:MaxInstructions]
+	}
 	lint := linter.New(&linter.Config{Warn: func(rule, _, _, msg string, loc []parser.Range) {
 		l := finding.Location{File: f.Path}
 		if len(loc) > 0 {
