@@ -41,6 +41,13 @@ for _ in $(seq $runs); do
 	if [ -z "$best_p" ] || awk "BEGIN{exit !($wall < $best_p)}"; then best_p=$wall; fi
 done
 echo "palisade: $(awk "BEGIN{printf \"%.0f\", $i / ($best_p > 0 ? $best_p : 0.01)}") files/s on one core (best of $runs, whole process)"
+best_a=""
+for _ in $(seq $runs); do
+	read -r wall rss < <(timeit "$work/palisade" scan "$corpus" --format json)
+	echo "palisade scan (all cores): ${wall}s, peak ${rss} KiB"
+	if [ -z "$best_a" ] || awk "BEGIN{exit !($wall < $best_a)}"; then best_a=$wall; fi
+done
+echo "palisade: $(awk "BEGIN{printf \"%.0f\", $i / ($best_a > 0 ? $best_a : 0.01)}") files/s on all $(nproc) cores (best of $runs, whole process)"
 
 trivy=$(command -v trivy || true)
 [ -z "$trivy" ] && [ -x "$HOME/go/bin/trivy" ] && trivy="$HOME/go/bin/trivy"
@@ -55,4 +62,5 @@ for _ in $(seq 3); do
 	if [ -z "$best_t" ] || awk "BEGIN{exit !($wall < $best_t)}"; then best_t=$wall; fi
 done
 echo "trivy: $(awk "BEGIN{printf \"%.0f\", $i / $best_t}") files/s"
-echo "palisade (one core) is $(awk "BEGIN{printf \"%.1f\", $best_t / ($best_p > 0 ? $best_p : 0.01)}")x faster than trivy config (all cores)"
+echo "palisade is $(awk "BEGIN{printf \"%.1f\", $best_t / ($best_a > 0 ? $best_a : 0.01)}")x faster than trivy config, both on all cores"
+echo "palisade on one core is $(awk "BEGIN{printf \"%.1f\", $best_t / ($best_p > 0 ? $best_p : 0.01)}")x faster than trivy config on all cores"
