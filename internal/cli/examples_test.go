@@ -53,6 +53,19 @@ func TestExamples(t *testing.T) {
 		}
 	}
 
+	// The workload manifest is summarised: secret delivery per class.
+	var delivery map[string]int
+	for _, sum := range rep.Summaries {
+		if strings.HasSuffix(sum.Target, "kubernetes/app.yaml") || strings.Contains(sum.Target, "examples") {
+			if d := sum.Counts["secretDelivery"]; d != nil {
+				delivery = d
+			}
+		}
+	}
+	if delivery["stored in etcd"] < 1 {
+		t.Errorf("no secret-delivery summary for the example workloads: %+v", rep.Summaries)
+	}
+
 	// Sub-control 7 lives in its own command.
 	code, stdout, stderr = run(t, "", "dockerfile", "packages", "--format", "json", "../../examples/dockerfiles/07-inspect/Dockerfile")
 	if code != 0 {

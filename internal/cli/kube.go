@@ -19,7 +19,6 @@ import (
 	"github.com/palisade-sec/palisade/internal/kube/checks"
 	"github.com/palisade-sec/palisade/internal/kube/load"
 	"github.com/palisade-sec/palisade/internal/kube/netpol"
-	"github.com/palisade-sec/palisade/internal/report"
 	"github.com/palisade-sec/palisade/internal/scan"
 )
 
@@ -147,61 +146,11 @@ func clusterAuditRun(opts *ClusterAuditOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	rep := scan.Assemble(Results(res), p.scanOpts)
+	rep := scan.Assemble(scan.KubeResults(res), p.scanOpts)
 	if err := opts.emit(opts.IO, p, rep); err != nil {
 		return err
 	}
-	if p.format == report.Table {
-		writeSummaries(opts.IO.Err, res.Summaries)
-	}
 	return nil
-}
-
-// Results turns an audit into scan results, so the configuration
-// (disabled rules, severities, ignores) applies as to every other target.
-func Results(r audit.Result) []scan.Result {
-	var out []scan.Result
-	for i, t := range r.Targets {
-		res := scan.Result{Target: t}
-		if i == 0 {
-			res.Findings = r.Findings
-		}
-		out = append(out, res)
-	}
-	if len(r.Targets) == 0 && len(r.Findings) > 0 {
-		out = append(out, scan.Result{Target: report.Target{Name: "kubernetes", Kind: audit.KindManifest, Controls: audit.Controls}, Findings: r.Findings})
-	}
-	for i := range r.Errors {
-		out = append(out, scan.Result{Err: &r.Errors[i]})
-	}
-	return out
-}
-
-// writeSummaries prints what was read and how workloads fared, for
-// people: on standard error, after a table report.
-func writeSummaries(w io.Writer, ss []audit.Summary) {
-	for _, s := range ss {
-		if s.Workloads == 0 && len(s.CNI) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s: %d objects, %d workloads", s.Name, s.Objects, s.Workloads)
-		if s.Cluster != nil && s.Cluster.Version != "" {
-			fmt.Fprintf(w, " (Kubernetes %s)", s.Cluster.Version)
-		}
-		fmt.Fprintln(w)
-		if s.Workloads > 0 {
-			fmt.Fprintf(w, "  Pod Security at %s: %d restricted, %d baseline, %d privileged\n", s.PSSVersion,
-				s.PodSecurity["restricted"], s.PodSecurity["baseline"], s.PodSecurity["privileged"])
-			fmt.Fprintf(w, "  Secret delivery: %d late-bound, %d stored in etcd, %d without secrets\n",
-				s.SecretDelivery[string(checks.LateBound)], s.SecretDelivery[string(checks.StoredInEtcd)], s.SecretDelivery[string(checks.NoSecrets)])
-		}
-		for _, c := range s.CNI {
-			fmt.Fprintf(w, "  Network plugin: %s (%s NetworkPolicy; %s)\n", c.Name, c.Enforcement, c.Evidence)
-		}
-		if len(s.Gaps) > 0 {
-			fmt.Fprintf(w, "  Not assessed: %d resource list(s) refused (see the errors above)\n", len(s.Gaps))
-		}
-	}
 }
 
 func signalContext(timeout time.Duration) (context.Context, context.CancelFunc) {
@@ -269,7 +218,6 @@ func manifestsAuditRun(opts *ManifestsAuditOptions) error {
 	co.Images = p.scanOpts.Policy.Config().Images
 	co.Enabled = p.scanOpts.Policy.Enabled
 	ao := audit.Options{Checks: co, Load: load.Options{Helm: opts.Helm}}
-	var all audit.Result
 	var results []scan.Result
 	for _, path := range opts.Paths {
 		if path == "-" {
@@ -278,8 +226,7 @@ func manifestsAuditRun(opts *ManifestsAuditOptions) error {
 				return usageErrorf("reading standard input: %w", err)
 			}
 			r := audit.Snapshot(load.Bytes("<stdin>", data), ao)
-			results = append(results, Results(r)...)
-			all.Summaries = append(all.Summaries, r.Summaries...)
+			results = append(results, scan.KubeResults(r)...)
 			continue
 		}
 		r, err := audit.Path(path, ao)
@@ -289,15 +236,11 @@ func manifestsAuditRun(opts *ManifestsAuditOptions) error {
 		if len(r.Targets) == 0 && len(r.Errors) == 0 {
 			return usageErrorf("%s holds no Kubernetes manifests, Helm charts or kustomizations", path)
 		}
-		results = append(results, Results(r)...)
-		all.Summaries = append(all.Summaries, r.Summaries...)
+		results = append(results, scan.KubeResults(r)...)
 	}
 	rep := scan.Assemble(results, p.scanOpts)
 	if err := opts.emit(opts.IO, p, rep); err != nil {
 		return err
-	}
-	if p.format == report.Table {
-		writeSummaries(opts.IO.Err, all.Summaries)
 	}
 	return nil
 }

@@ -107,6 +107,7 @@ func TestReportSchemaMatchesGoTypes(t *testing.T) {
 		{"suppressed", reflect.TypeFor[Suppressed]()},
 		{"error", reflect.TypeFor[Error]()},
 		{"controlResult", reflect.TypeFor[ControlResult]()},
+		{"summary", reflect.TypeFor[Summary]()},
 	}
 	for _, tt := range types {
 		name := tt.typ.String()

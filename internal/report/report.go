@@ -44,6 +44,15 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Summary is what a target held beyond its findings: objects counted by
+// class per dimension (Pod Security level, secret delivery) and named
+// facts (the network plugin). It is information, never a verdict.
+type Summary struct {
+	Target string                    `json:"target"`
+	Counts map[string]map[string]int `json:"counts,omitempty"`
+	Facts  map[string]string         `json:"facts,omitempty"`
+}
+
 // ControlResult is one control's row in the matrix summary.
 type ControlResult struct {
 	ID       control.ID     `json:"id"`
@@ -62,6 +71,7 @@ type Report struct {
 	Findings      []finding.Finding `json:"findings"`
 	Suppressed    []Suppressed      `json:"suppressed,omitempty"`
 	Errors        []Error           `json:"errors,omitempty"`
+	Summaries     []Summary         `json:"summaries,omitempty"`
 	Controls      []ControlResult   `json:"controls"`
 	// Rules holds the metadata of every rule that produced a finding or a
 	// suppressed finding, sorted by ID, for formats that describe rules

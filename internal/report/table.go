@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -66,6 +68,7 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	if len(r.Suppressed) > 0 {
 		ew.printf("\n%d finding(s) suppressed by ignores.\n", len(r.Suppressed))
 	}
+	writeSummaries(ew, r.Summaries)
 	ew.printf("\n")
 	writeMatrix(ew, r, o)
 	return ew.err
@@ -115,6 +118,27 @@ func printable(s string) string {
 func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
 		('\u202a' <= r && r <= '\u202e') || ('\u2066' <= r && r <= '\u2069')
+}
+
+// writeSummaries prints each target's counts by class and its facts,
+// dimensions and keys in sorted order.
+func writeSummaries(ew *errWriter, sums []Summary) {
+	for _, s := range sums {
+		if len(s.Counts) == 0 && len(s.Facts) == 0 {
+			continue
+		}
+		ew.printf("\n%s\n", printable(s.Target))
+		for _, dim := range slices.Sorted(maps.Keys(s.Counts)) {
+			var parts []string
+			for _, class := range slices.Sorted(maps.Keys(s.Counts[dim])) {
+				parts = append(parts, fmt.Sprintf("%d %s", s.Counts[dim][class], class))
+			}
+			ew.printf("  %s: %s\n", dim, printable(strings.Join(parts, ", ")))
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.Facts)) {
+			ew.printf("  %s: %s\n", k, printable(s.Facts[k]))
+		}
+	}
 }
 
 // writeMatrix prints the compact layer x phase summary.

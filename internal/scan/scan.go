@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -145,6 +146,8 @@ type Result struct {
 	Findings   []finding.Finding
 	Suppressed []report.Suppressed
 	Err        *report.Error
+	// Summary, when set, describes the target beyond its findings.
+	Summary *report.Summary
 }
 
 // Run judges every input and builds the report; walkErrs (from
@@ -187,12 +190,18 @@ func Assemble(results []Result, opts Options) *report.Report {
 	var fs []finding.Finding
 	var sup []report.Suppressed
 	var errs []report.Error
+	var sums []report.Summary
 	for _, r := range results {
+		if r.Summary != nil {
+			sums = append(sums, *r.Summary)
+		}
 		if r.Err != nil {
 			errs = append(errs, *r.Err)
 			continue
 		}
-		targets = append(targets, r.Target)
+		if r.Target.Name != "" {
+			targets = append(targets, r.Target)
+		}
 		fs = append(fs, r.Findings...)
 		sup = append(sup, r.Suppressed...)
 	}
@@ -202,7 +211,10 @@ func Assemble(results []Result, opts Options) *report.Report {
 	}
 	kept, cfgSup := opts.Policy.Apply(fs, now)
 	sup = append(sup, cfgSup...)
-	return report.Build(opts.Tool, targets, kept, sup, errs, opts.Registry.Get)
+	rep := report.Build(opts.Tool, targets, kept, sup, errs, opts.Registry.Get)
+	slices.SortStableFunc(sums, func(a, b report.Summary) int { return strings.Compare(a.Target, b.Target) })
+	rep.Summaries = sums
+	return rep
 }
 
 func runOne(in Input, opts *Options) []Result {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"k8s.io/pod-security-admission/api"
@@ -261,4 +262,35 @@ func summarize(s *kube.Snapshot, opts Options) Summary {
 	}
 	sum.CNI = netpol.DetectCNI(s)
 	return sum
+}
+
+// Report turns the summary into the report's generic form: workloads by
+// Pod Security level and by secret delivery, and the network plugins and
+// cluster version as facts.
+func (s Summary) Report() report.Summary {
+	r := report.Summary{Target: s.Name, Counts: map[string]map[string]int{}, Facts: map[string]string{}}
+	if s.Workloads > 0 {
+		r.Counts["podSecurity"] = s.PodSecurity
+		r.Counts["secretDelivery"] = s.SecretDelivery
+		r.Facts["pssVersion"] = s.PSSVersion
+	}
+	r.Facts["objects"] = strconv.Itoa(s.Objects)
+	r.Facts["workloads"] = strconv.Itoa(s.Workloads)
+	var cnis []string
+	for _, c := range s.CNI {
+		cnis = append(cnis, fmt.Sprintf("%s (%s NetworkPolicy)", c.Name, c.Enforcement))
+	}
+	if len(cnis) > 0 {
+		r.Facts["cni"] = strings.Join(cnis, ", ")
+	}
+	if s.Cluster != nil && s.Cluster.Version != "" {
+		r.Facts["kubernetesVersion"] = s.Cluster.Version
+	}
+	if len(s.Gaps) > 0 {
+		r.Facts["notAssessed"] = fmt.Sprintf("%d resource list(s) refused", len(s.Gaps))
+	}
+	if len(r.Counts) == 0 {
+		r.Counts = nil
+	}
+	return r
 }
