@@ -39,6 +39,7 @@ benchmarks. Every finding belongs to one control of that matrix.`,
 	)
 	root.AddCommand(newCmdImage(ios))
 	root.AddCommand(nodeCommands(ios)...)
+	root.AddCommand(vulnCommands(ios)...)
 	root.AddCommand(newCmdKube(ios)...)
 	return root
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/control"
 	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/report"
+	"github.com/palisade-sec/palisade/internal/vuln/osv"
 )
 
 // ExpiredIgnore is reported for each ignore whose expiry date has passed:
@@ -83,6 +84,11 @@ func (c *Config) Resolve(reg *finding.Registry) (*Policy, error) {
 		}
 	}
 	for _, ig := range c.Ignores {
+		if osv.IsID(ig.Rule) {
+			// Ignores of vulnerabilities (CVE-…, GHSA-…) are applied by
+			// the vulnerability matcher, not by rule.
+			continue
+		}
 		rs, err := lookup(ig.Rule, fmt.Sprintf("ignore at line %d", ig.Line))
 		if err != nil {
 			return nil, err

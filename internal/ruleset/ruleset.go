@@ -10,6 +10,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/image/assess"
 	"github.com/palisade-sec/palisade/internal/kube/checks"
 	"github.com/palisade-sec/palisade/internal/node"
+	"github.com/palisade-sec/palisade/internal/vuln"
 )
 
 // All returns a registry of every palisade rule. It panics only when the
@@ -21,6 +22,7 @@ func All() *finding.Registry {
 	rules = append(rules, assess.Rules()...)
 	rules = append(rules, node.Rules()...)
 	rules = append(rules, checks.Rules()...)
+	rules = append(rules, vuln.Rules()...)
 	reg, err := finding.NewRegistry(rules...)
 	if err != nil {
 		panic("palisade rule registry: " + err.Error())
