@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,11 +11,14 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/palisade-sec/palisade/internal/control"
 	"github.com/palisade-sec/palisade/internal/finding"
+	"github.com/palisade-sec/palisade/internal/kube/load"
 	"github.com/palisade-sec/palisade/internal/node"
 	"github.com/palisade-sec/palisade/internal/report"
 	"github.com/palisade-sec/palisade/internal/scan"
@@ -41,6 +45,9 @@ type NodeManifestsOptions struct {
 	Namespace string
 	Job       string
 	Args      []string
+	// RBAC prints the rights --all-nodes needs instead, for RBACGroup.
+	RBAC      bool
+	RBACGroup string
 }
 
 func newCmdNodeManifests(ios *IO) *cobra.Command {
@@ -52,16 +59,20 @@ func newCmdNodeManifests(ios *IO) *cobra.Command {
 on every node, with the host's file system mounted read-only. Apply it,
 collect the logs of the "audit" init containers, and merge them with
 palisade node merge; the comments in the output give the commands.
---job NODE prints a Job for one node instead.`,
+--job NODE prints a Job for one node instead; --rbac the rights
+palisade node audit --all-nodes needs, which does all of this itself.`,
 		Example: `  palisade node manifests --image registry.example.com/palisade:v1 | kubectl apply -f -`,
 		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mo := node.ManifestOptions{Image: opts.Image, Namespace: opts.Namespace, Args: opts.Args}
 			var out string
 			var err error
-			if opts.Job != "" {
+			switch {
+			case opts.RBAC:
+				out, err = node.RunnerRBACManifest(mo, opts.RBACGroup)
+			case opts.Job != "":
 				out, err = node.JobManifest(mo, opts.Job)
-			} else {
+			default:
 				out, err = node.DaemonSetManifest(mo)
 			}
 			if err != nil {
@@ -75,6 +86,8 @@ palisade node merge; the comments in the output give the commands.
 	cmd.Flags().StringVar(&opts.Namespace, "namespace", "", "namespace to run in (default palisade)")
 	cmd.Flags().StringVar(&opts.Job, "job", "", "print a Job that audits this node instead of the DaemonSet")
 	cmd.Flags().StringArrayVar(&opts.Args, "arg", nil, "extra argument for palisade node audit (repeatable), e.g. --arg=--k8s-version=1.33")
+	cmd.Flags().BoolVar(&opts.RBAC, "rbac", false, "print the namespace, roles and bindings that let a group run node audit --all-nodes instead")
+	cmd.Flags().StringVar(&opts.RBACGroup, "rbac-group", "", "with --rbac: the group to grant them to (default palisade-node-auditors)")
 	return cmd
 }
 
@@ -132,10 +145,18 @@ func nodeMergeRun(opts *NodeMergeOptions) error {
 		}
 		all = append(all, rs...)
 	}
+	return opts.emit(opts.IO, p, mergedReport(opts.IO, all, nil, p))
+}
+
+// mergedReport merges node results into one report with a target per
+// node, prints each node's summary and the checks failing across nodes
+// on standard error, and adds problems (nodes without a result) as
+// error entries.
+func mergedReport(ios *IO, all []*node.Result, problems []string, p *prepared) *report.Report {
 	nodes, sums := node.Merge(all)
 	var results []scan.Result
 	for _, n := range nodes {
-		fmt.Fprintln(opts.IO.Err, n.Summary())
+		fmt.Fprintln(ios.Err, n.Summary())
 		target := "node " + n.Node
 		results = append(results, scan.Result{
 			Target:   report.Target{Name: target, Kind: "node", Controls: n.Assessed()},
@@ -145,12 +166,16 @@ func nodeMergeRun(opts *NodeMergeOptions) error {
 			results = append(results, scan.Result{Err: &report.Error{Target: target, Message: e}})
 		}
 	}
+	for _, pr := range problems {
+		target, _, _ := strings.Cut(pr, ":")
+		results = append(results, scan.Result{Err: &report.Error{Target: target, Message: pr}})
+	}
 	for _, s := range sums {
 		if len(s.Failing) > 0 {
-			fmt.Fprintf(opts.IO.Err, "%s fails or warns on %d of %d nodes: %s\n", s.ID, len(s.Failing), len(nodes), strings.Join(s.Failing, ", "))
+			fmt.Fprintf(ios.Err, "%s fails or warns on %d of %d nodes: %s\n", s.ID, len(s.Failing), len(nodes), strings.Join(s.Failing, ", "))
 		}
 	}
-	return opts.emit(opts.IO, p, scan.Assemble(results, p.scanOpts))
+	return scan.Assemble(results, p.scanOpts)
 }
 
 // NodeAuditOptions are the inputs of `palisade node audit`.
@@ -161,11 +186,23 @@ type NodeAuditOptions struct {
 	Flavour    string
 	NoProc     bool
 	Controls   []string
+	// Container runtime sockets (paths on this machine) and scope.
+	DockerSocket, ContainerdSocket string
+	NoContainers, RunningOnly      bool
 	// Results writes every check's verdict (pass, n/a and manual
 	// included) as JSON: the per-node file that `node merge` combines.
 	Results string
 	// Facts writes the collected facts as JSON, for support and replay.
 	Facts string
+	// AllNodes runs the audit on every node of the cluster as a
+	// DaemonSet and merges the results.
+	AllNodes   bool
+	Kubeconfig string
+	Context    string
+	Namespace  string
+	Image      string
+	Timeout    time.Duration
+	Keep       bool
 	ReportFlags
 }
 
@@ -182,14 +219,29 @@ and the host checks. It detects which components run (processes in
 the way the component does: kubelet flags over its configuration file
 over the defaults.
 
+Where a Docker or containerd socket answers, every container it knows
+(running, created or stopped) is judged against section 5 of the CIS
+Docker Benchmark: privileged, host namespaces, sensitive mounts, the
+runtime socket mounted, added capabilities, seccomp, AppArmor, SELinux,
+root user, limits. Nothing is changed on the runtime.
+
 Checks about a component that does not run on the node, or about a
 managed control plane, are not applicable rather than failed. Failed
 checks are findings; warned checks (manual recommendations that look
 wrong, or facts that could not be read) are info findings. A summary
-with every count goes to standard error; --results writes every check.`,
+with every count goes to standard error; --results writes every check.
+
+--all-nodes audits every node of the cluster instead: it creates a
+DaemonSet (the one node manifests prints, in --namespace, created if
+missing), waits until each node's audit has run, reads the results from
+the pods' logs, merges them into one report with a target per node, and
+deletes what it created, also on Ctrl-C or --timeout. It needs the rights
+in deploy/node-audit/runner-rbac.yaml (node manifests --rbac) and nodes
+that can pull --image.`,
 		Example: `  palisade node audit
   palisade node audit --root /host --format json --results node.json
-  palisade node audit --root ./snapshot --k8s-version 1.33 --fail-on high`,
+  palisade node audit --root ./snapshot --k8s-version 1.33 --fail-on high
+  palisade node audit --all-nodes --kubeconfig ~/.kube/prod --image registry.example.com/palisade:v1`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -203,8 +255,19 @@ with every count goes to standard error; --results writes every check.`,
 	cmd.Flags().StringVar(&opts.Flavour, "flavour", "", "distribution: kubeadm, k3s, rke2, microk8s, eks, gke, aks, generic (default: detected)")
 	cmd.Flags().BoolVar(&opts.NoProc, "no-proc", false, "ignore /proc under the root: judge the node from its files only")
 	cmd.Flags().StringSliceVar(&opts.Controls, "controls", nil, "only run the checks of these controls (e.g. cluster.cis,cluster.audit)")
+	cmd.Flags().StringVar(&opts.DockerSocket, "docker-socket", "", "Docker socket to ask for containers (default: the node's /run/docker.sock, or dockerd's --host)")
+	cmd.Flags().StringVar(&opts.ContainerdSocket, "containerd-socket", "", "containerd socket to ask for containers (default: the node's, from containerd's config or the distribution's path)")
+	cmd.Flags().BoolVar(&opts.NoContainers, "no-containers", false, "do not ask the container runtimes for their containers")
+	cmd.Flags().BoolVar(&opts.RunningOnly, "running-containers-only", false, "judge running containers only (default: created and stopped ones too, which run again on start or at boot)")
 	cmd.Flags().StringVar(&opts.Results, "results", "", "write every check's result as JSON to this file (- for standard output)")
 	cmd.Flags().StringVar(&opts.Facts, "facts", "", "write the facts read from the node as JSON to this file")
+	cmd.Flags().BoolVar(&opts.AllNodes, "all-nodes", false, "audit every node of the cluster: run a DaemonSet (node manifests), collect each node's result, merge them, delete what was created")
+	cmd.Flags().StringVar(&opts.Kubeconfig, "kubeconfig", "", "with --all-nodes: kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)")
+	cmd.Flags().StringVar(&opts.Context, "context", "", "with --all-nodes: kubeconfig context to use")
+	cmd.Flags().StringVar(&opts.Namespace, "namespace", "palisade", "with --all-nodes: namespace to run the audit pods in (created, then deleted, if missing)")
+	cmd.Flags().StringVar(&opts.Image, "image", "", "with --all-nodes: palisade image the pods run (default ghcr.io/palisade-sec/palisade:latest)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "with --all-nodes: how long to wait for every node's audit")
+	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "with --all-nodes: leave the DaemonSet in place (to debug a node whose audit did not run)")
 	opts.ReportFlags.register(cmd)
 	return cmd
 }
@@ -213,8 +276,12 @@ func (o *NodeAuditOptions) nodeOptions() (node.Options, error) {
 	no := node.Options{
 		Root: o.Root,
 		Collect: node.CollectOptions{
-			KubernetesVersion: o.K8sVersion,
-			NoProc:            o.NoProc,
+			KubernetesVersion:     o.K8sVersion,
+			NoProc:                o.NoProc,
+			NoContainers:          o.NoContainers,
+			DockerSocket:          o.DockerSocket,
+			ContainerdSocket:      o.ContainerdSocket,
+			RunningContainersOnly: o.RunningOnly,
 		},
 	}
 	if o.Flavour != "" {
@@ -243,6 +310,9 @@ func nodeAuditRun(opts *NodeAuditOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.AllNodes {
+		return nodeAuditAllRun(opts, p)
+	}
 	no, err := opts.nodeOptions()
 	if err != nil {
 		return err
@@ -269,6 +339,100 @@ func nodeAuditRun(opts *NodeAuditOptions) error {
 		}
 	}
 	return opts.emit(opts.IO, p, nodeReport(res, p))
+}
+
+// podArgs are the node audit flags the pods get with --all-nodes.
+func (o *NodeAuditOptions) podArgs() []string {
+	var args []string
+	if o.K8sVersion != "" {
+		args = append(args, "--k8s-version="+o.K8sVersion)
+	}
+	if o.Flavour != "" {
+		args = append(args, "--flavour="+o.Flavour)
+	}
+	if len(o.Controls) > 0 {
+		args = append(args, "--controls="+strings.Join(o.Controls, ","))
+	}
+	if o.NoContainers {
+		args = append(args, "--no-containers")
+	}
+	if o.RunningOnly {
+		args = append(args, "--running-containers-only")
+	}
+	return args
+}
+
+// nodeAuditAllRun audits every node of a cluster through a DaemonSet.
+func nodeAuditAllRun(opts *NodeAuditOptions, p *prepared) error {
+	switch {
+	case opts.Root != "/" && opts.Root != "":
+		return usageErrorf("--all-nodes audits the nodes' own roots: drop --root")
+	case opts.Facts != "" || opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "":
+		return usageErrorf("--facts, --no-proc, --docker-socket and --containerd-socket apply to one node, not --all-nodes")
+	case opts.Timeout <= 0:
+		return usageErrorf("--timeout must be positive")
+	}
+	if _, err := opts.nodeOptions(); err != nil {
+		return err
+	}
+	cfg, name, _, err := load.RESTConfig(opts.Kubeconfig, opts.Context)
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return usageErrorf("connecting to %s: %w", name, err)
+	}
+	ctx, stop := signalContext(0)
+	defer stop()
+	progress := func(msg string) {}
+	if opts.IO.ErrTTY {
+		progress = func(msg string) { fmt.Fprintln(opts.IO.Err, msg) }
+	}
+	run, runErr := node.AuditAllNodes(ctx, client, node.AllNodesOptions{
+		Manifest: node.ManifestOptions{Image: opts.Image, Namespace: opts.Namespace, Args: opts.podArgs()},
+		Timeout:  opts.Timeout,
+		Progress: progress,
+		Keep:     opts.Keep,
+	})
+	if run == nil {
+		return usageErrorf("auditing the nodes of %s: %w", name, runErr)
+	}
+	for _, c := range run.Cleanup {
+		if strings.HasPrefix(c, "could not") || strings.HasPrefix(c, "kept") {
+			fmt.Fprintln(opts.IO.Err, c)
+		}
+	}
+	if len(run.Results) == 0 {
+		if runErr == nil {
+			runErr = fmt.Errorf("no node returned a result: %s", strings.Join(run.Problems, "; "))
+		}
+		return usageErrorf("auditing the nodes of %s: %w", name, runErr)
+	}
+	if runErr != nil {
+		fmt.Fprintln(opts.IO.Err, runErr)
+	}
+	if opts.Results != "" {
+		nodes, _ := node.Merge(run.Results)
+		if err := writeJSONFile(opts.IO, opts.Results, nodes); err != nil {
+			return err
+		}
+		if opts.Results == "-" && opts.Output == "" {
+			if len(run.Problems) > 0 {
+				return usageErrorf("the audit is incomplete: %d of %d node(s) have no result", len(run.Problems), run.Nodes)
+			}
+			return nil
+		}
+	}
+	err = opts.emit(opts.IO, p, mergedReport(opts.IO, run.Results, run.Problems, p))
+	var fe *FindingsError
+	if err != nil && !errors.As(err, &fe) {
+		return err
+	}
+	if len(run.Problems) > 0 {
+		return usageErrorf("the audit is incomplete: %d of %d node(s) have no result (see the report's errors)", len(run.Problems), run.Nodes)
+	}
+	return err
 }
 
 // nodeReport folds a node result into the report model: failed and
@@ -429,14 +593,43 @@ type CertsOptions struct {
 	FailDays int
 	// Results writes the certificate list as JSON.
 	Results string
+	// Cluster reads the TLS Secrets of the cluster (implied by
+	// Kubeconfig or Context) instead of the node's files.
+	Cluster    bool
+	Kubeconfig string
+	Context    string
+	Namespaces []string
 	ReportFlags
+}
+
+func (o *CertsOptions) clusterMode() bool {
+	return o.Cluster || o.Kubeconfig != "" || o.Context != ""
+}
+
+// clusterFacts reads the certificates of the cluster's TLS Secrets.
+func (o *CertsOptions) clusterFacts() (*node.Facts, string, error) {
+	cfg, name, _, err := load.RESTConfig(o.Kubeconfig, o.Context)
+	if err != nil {
+		return nil, "", usageErrorf("%w", err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, "", usageErrorf("connecting to the cluster: %w", err)
+	}
+	ctx, stop := signalContext(5 * time.Minute)
+	defer stop()
+	certs, errs, err := node.ClusterCerts(ctx, client, node.ClusterCertOptions{Namespaces: o.Namespaces})
+	if err != nil {
+		return nil, "", usageErrorf("reading TLS Secrets of %s: %w", name, err)
+	}
+	return &node.Facts{Certs: certs, Errors: errs}, "cluster " + name, nil
 }
 
 func newCmdCerts(ios *IO, runF func(*CertsOptions) error) *cobra.Command {
 	opts := &CertsOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "certs [PATH...]",
-		Short: "List a node's certificates by expiry and judge them",
+		Short: "List a node's (or a cluster's TLS Secrets') certificates by expiry and judge them",
 		Long: `Certs reads the certificates of the node's PKI directories
 (/etc/kubernetes/pki, /var/lib/kubelet/pki, the k3s, RKE2 and MicroK8s
 TLS directories) and kubeconfigs (embedded or referenced client
@@ -445,10 +638,17 @@ paths under --root). Keys are never read. It lists them soonest expiry
 first and judges expiry against --warn-days and --fail-days, key
 algorithm and size, signature hash, CA constraints, the names serving
 certificates must cover, and a self-signed kubelet serving certificate
-that is never rotated.`,
+that is never rotated.
+
+With --cluster (or --kubeconfig/--context) it reads the cluster's TLS
+Secrets instead, read-only: kubernetes.io/tls Secrets and tls.crt in
+Secrets of other types (with ca.crt beside it), and checks each covers
+the hosts of the Ingresses that serve it. It needs list on secrets (and
+on ingresses for the host check); -n limits it to some namespaces.`,
 		Example: `  palisade certs
   palisade certs /etc/kubernetes/pki --fail-days 60
-  palisade certs --root /mnt/node --format json`,
+  palisade certs --root /mnt/node --format json
+  palisade certs --kubeconfig ~/.kube/prod --warn-days 30 --fail-days 7`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {
@@ -461,6 +661,10 @@ that is never rotated.`,
 	cmd.Flags().IntVar(&opts.WarnDays, "warn-days", 90, "warn about certificates expiring within this many days")
 	cmd.Flags().IntVar(&opts.FailDays, "fail-days", 30, "fail on certificates expiring within this many days")
 	cmd.Flags().StringVar(&opts.Results, "results", "", "write the certificate list as JSON to this file (- for standard output)")
+	cmd.Flags().BoolVar(&opts.Cluster, "cluster", false, "read the TLS Secrets of the cluster (KUBECONFIG, ~/.kube/config or in-cluster) instead of the node's files")
+	cmd.Flags().StringVar(&opts.Kubeconfig, "kubeconfig", "", "read the TLS Secrets of the cluster of this kubeconfig (implies --cluster)")
+	cmd.Flags().StringVar(&opts.Context, "context", "", "kubeconfig context to use (implies --cluster)")
+	cmd.Flags().StringSliceVarP(&opts.Namespaces, "namespace", "n", nil, "with --cluster: only these namespaces (default: all)")
 	opts.ReportFlags.register(cmd)
 	return cmd
 }
@@ -484,9 +688,27 @@ func certsRun(opts *CertsOptions) error {
 		}
 		paths[i] = filepath.ToSlash(path)
 	}
-	facts, err := node.Collect(opts.Root, nil, node.CollectOptions{CertPaths: paths})
-	if err != nil {
-		return &UsageError{Err: err}
+	var facts *node.Facts
+	var target string
+	if opts.clusterMode() {
+		facts, target, err = opts.clusterFacts()
+		if err != nil {
+			return err
+		}
+		if len(paths) > 0 {
+			nf, err := node.Collect(opts.Root, nil, node.CollectOptions{CertPaths: paths, NoContainers: true})
+			if err != nil {
+				return &UsageError{Err: err}
+			}
+			facts.Certs = append(facts.Certs, nf.Certs...)
+			facts.Errors = append(facts.Errors, nf.Errors...)
+		}
+	} else {
+		facts, err = node.Collect(opts.Root, nil, node.CollectOptions{CertPaths: paths, NoContainers: true})
+		if err != nil {
+			return &UsageError{Err: err}
+		}
+		target = "node " + cmp.Or(facts.Hostname, opts.Root)
 	}
 	now := p.scanOpts.Now
 	co := node.CertOptions{Now: now, WarnDays: opts.WarnDays, FailDays: opts.FailDays}
@@ -525,14 +747,13 @@ func certsRun(opts *CertsOptions) error {
 	for _, j := range judged {
 		rule, _ := reg.Get(j.Rule.ID)
 		f := rule.New(j.Message)
-		f.Target = "node " + cmp.Or(facts.Hostname, opts.Root)
-		if !strings.HasPrefix(j.Cert.Source, "kubeconfig ") {
+		f.Target = target
+		if !strings.HasPrefix(j.Cert.Source, "kubeconfig ") && !strings.HasPrefix(j.Cert.Source, "secret ") {
 			f.Location.File = j.Cert.Source
 		}
 		f.Evidence = fmt.Sprintf("%s, issued by %s, valid %s to %s, %s %d-bit key, %s", j.Cert.Source, j.Cert.Issuer, j.Cert.NotBefore.Format("2006-01-02"), j.Cert.NotAfter.Format("2006-01-02"), j.Cert.KeyAlgorithm, j.Cert.KeyBits, j.Cert.SignatureAlgo)
 		fs = append(fs, f)
 	}
-	target := "node " + cmp.Or(facts.Hostname, opts.Root)
 	results := []scan.Result{{
 		Target:   report.Target{Name: target, Kind: "certificates", Controls: []control.ID{control.Certificates}},
 		Findings: fs,

@@ -25,7 +25,11 @@ func TestDeployManifests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, got := range map[string]string{"daemonset.yaml": ds, "job.yaml": job} {
+	rbac, err := RunnerRBACManifest(ManifestOptions{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"daemonset.yaml": ds, "job.yaml": job, "runner-rbac.yaml": rbac} {
 		path := filepath.Join("..", "..", "deploy", "node-audit", name)
 		if *update {
 			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -65,6 +69,23 @@ func TestDeployManifests(t *testing.T) {
 	custom, _ := DaemonSetManifest(ManifestOptions{Image: "reg.example/p:v1", Namespace: "sec", Args: []string{"--k8s-version=1.33"}})
 	if !strings.Contains(custom, "image: reg.example/p:v1") || !strings.Contains(custom, "namespace: sec") || !strings.Contains(custom, "- --k8s-version=1.33") {
 		t.Errorf("options not applied:\n%s", custom)
+	}
+	// Arguments YAML would misread are quoted; names and images are
+	// refused when they are not what they claim.
+	quoted, _ := DaemonSetManifest(ManifestOptions{Args: []string{"--controls=cluster.cis,infra.cis-runtime", "--flavour: k3s", "x\n- --evil"}})
+	if !strings.Contains(quoted, "- --controls=cluster.cis,infra.cis-runtime\n") || !strings.Contains(quoted, `- "--flavour: k3s"`) || !strings.Contains(quoted, `- "x\n- --evil"`) {
+		t.Errorf("arguments not quoted:\n%s", quoted)
+	}
+	if _, _, err := manifestObjects(ManifestOptions{Args: []string{"--flavour: k3s", "x\n- --evil"}}.withDefaults()); err != nil {
+		t.Errorf("quoted arguments do not decode: %v", err)
+	}
+	for _, bad := range []ManifestOptions{{Namespace: "Bad_NS"}, {Name: "x.y"}, {Image: "img\nkind: Pod"}} {
+		if _, err := DaemonSetManifest(bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	if _, err := RunnerRBACManifest(ManifestOptions{}, "evil\nkind: x"); err == nil {
+		t.Error("a group name with a newline was accepted")
 	}
 	if _, err := JobManifest(ManifestOptions{}, "bad name"); err == nil {
 		t.Error("a node name with a space was accepted")

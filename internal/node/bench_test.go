@@ -46,3 +46,35 @@ func BenchmarkJudgeAuditPolicy(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJudgeContainers judges 1000 containers (the recorded Docker
+// and containerd ones, repeated) against every container rule.
+func BenchmarkJudgeContainers(b *testing.B) {
+	daemon, err := ParseDockerInfo(readRecorded(b, "docker-info.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var base []Container
+	for _, n := range []string{"docker-privileged.json", "docker-hardened.json", "docker-ports.json"} {
+		c, err := ParseDockerContainer(readRecorded(b, n), daemon)
+		if err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, c)
+	}
+	for _, n := range []string{"containerd-privileged.json", "containerd-hardened.json", "containerd-caps.json"} {
+		c, err := ParseContainerdSpec(ContainerdContainer{Namespace: "k8s.io", ID: n, State: "running", Spec: readRecorded(b, n)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, c)
+	}
+	f := &Facts{Runtimes: []RuntimeInfo{{Name: "docker"}, {Name: "containerd"}}, Extra: map[string]Setting{"mac.state": {Value: "apparmor"}}}
+	for i := range 1000 {
+		f.Containers = append(f.Containers, base[i%len(base)])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.containerResults()
+	}
+}

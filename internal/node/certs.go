@@ -50,6 +50,9 @@ type CertInfo struct {
 	Client        bool      `json:"client"`
 	// Role names what the certificate is for, when palisade knows.
 	Role string `json:"role,omitempty"`
+	// Want are names the certificate must cover beyond those its role
+	// implies: the hosts of the Ingresses serving a TLS Secret.
+	Want []string `json:"want,omitempty"`
 	// authorityKeyID and subjectKeyID link leaves to their CA.
 	AuthorityKeyID string `json:"authorityKeyId,omitempty"`
 	SubjectKeyID   string `json:"subjectKeyId,omitempty"`
@@ -524,7 +527,8 @@ func (f *Facts) kubeletServerBootstrap() bool {
 // missingSANs lists the names a serving certificate must cover and does
 // not: for the API server its service names, the first service IP, the
 // advertise address and the node name; for etcd the hosts of its client
-// URLs; for the kubelet the node name.
+// URLs; for the kubelet the node name; for a TLS Secret the hosts of the
+// Ingresses that serve it.
 func (f *Facts) missingSANs(ci *CertInfo) []string {
 	var want []string
 	switch ci.Role {
@@ -554,6 +558,8 @@ func (f *Facts) missingSANs(ci *CertInfo) []string {
 		if f.Hostname != "" {
 			want = append(want, f.Hostname)
 		}
+	case "ingress-serving":
+		want = ci.Want
 	default:
 		return nil
 	}

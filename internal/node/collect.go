@@ -28,6 +28,16 @@ type CollectOptions struct {
 	CertPaths []string
 	// NoCerts skips the certificate scan.
 	NoCerts bool
+	// NoContainers skips asking the container runtimes for their
+	// containers (implied by NoProc: a snapshot has no live sockets).
+	NoContainers bool
+	// DockerSocket and ContainerdSocket, paths on this machine, replace
+	// the sockets found under the root.
+	DockerSocket, ContainerdSocket string
+	// RunningContainersOnly judges running containers only, as
+	// docker-bench does; by default created and stopped ones are judged
+	// too (they run again on start or at boot).
+	RunningContainersOnly bool
 }
 
 // collector carries the state of one Collect run.
@@ -99,6 +109,9 @@ func Collect(root string, checks []*Check, opts CollectOptions) (*Facts, error) 
 	c.collectCheckFacts(checks)
 	if !opts.NoCerts {
 		c.collectCerts(opts.CertPaths)
+	}
+	if !opts.NoContainers && (!opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "") {
+		c.collectContainers()
 	}
 	c.redactComponents()
 	return c.f, nil

@@ -47,6 +47,10 @@ type Facts struct {
 	// Certs are the certificates found in PKI directories and
 	// kubeconfigs (never their keys).
 	Certs []CertInfo `json:"certs,omitempty"`
+	// Runtimes are the container runtimes asked for their containers.
+	Runtimes []RuntimeInfo `json:"runtimes,omitempty"`
+	// Containers are the containers they reported, normalised.
+	Containers []Container `json:"containers,omitempty"`
 	// AuditPolicy is the file named by the API server's
 	// --audit-policy-file, when it has one.
 	AuditPolicy *RawFile `json:"auditPolicy,omitempty"`

@@ -84,6 +84,9 @@ func Audit(opts Options) (*Result, *Facts, error) {
 	if len(opts.Controls) > 0 && !slices.Contains(opts.Controls, control.Certificates) {
 		co.NoCerts = true
 	}
+	if len(opts.Controls) > 0 && !slices.Contains(opts.Controls, control.CISRuntime) {
+		co.NoContainers = true
+	}
 	facts, err := Collect(root, checks, co)
 	if err != nil {
 		return nil, nil, err
@@ -141,6 +144,9 @@ func Judge(f *Facts, checks []*Check, o JudgeOptions) *Result {
 	}
 	if o.wants(control.Certificates) {
 		r.Checks = append(r.Checks, f.certResults(o.Certs)...)
+	}
+	if o.wants(control.CISRuntime) {
+		r.Checks = append(r.Checks, f.containerResults()...)
 	}
 	for _, n := range f.ComponentNames() {
 		c := f.Components[n]

@@ -1,0 +1,322 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	containersapi "github.com/containerd/containerd/api/services/containers/v1"
+	namespacesapi "github.com/containerd/containerd/api/services/namespaces/v1"
+	tasksapi "github.com/containerd/containerd/api/services/tasks/v1"
+	versionapi "github.com/containerd/containerd/api/services/version/v1"
+	taskapi "github.com/containerd/containerd/api/types/task"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// Reading containers from containerd's gRPC API (the containers, tasks,
+// namespaces and version services) over its unix socket: every namespace
+// is listed, each container's OCI runtime spec is read back, and the
+// tasks say which ones run. Nothing is changed.
+
+// ociSpec is the part of an OCI runtime spec palisade reads.
+type ociSpec struct {
+	Process *struct {
+		User struct {
+			UID      uint32 `json:"uid"`
+			Username string `json:"username"`
+		} `json:"user"`
+		Capabilities *struct {
+			Bounding []string `json:"bounding"`
+		} `json:"capabilities"`
+		NoNewPrivileges bool   `json:"noNewPrivileges"`
+		ApparmorProfile string `json:"apparmorProfile"`
+		SelinuxLabel    string `json:"selinuxLabel"`
+	} `json:"process"`
+	Root *struct {
+		Readonly bool `json:"readonly"`
+	} `json:"root"`
+	Mounts []struct {
+		Destination string   `json:"destination"`
+		Type        string   `json:"type"`
+		Source      string   `json:"source"`
+		Options     []string `json:"options"`
+	} `json:"mounts"`
+	Linux *struct {
+		UIDMappings []struct {
+			ContainerID uint32 `json:"containerID"`
+			HostID      uint32 `json:"hostID"`
+			Size        uint32 `json:"size"`
+		} `json:"uidMappings"`
+		Namespaces []struct {
+			Type string `json:"type"`
+			Path string `json:"path"`
+		} `json:"namespaces"`
+		Devices []struct {
+			Path string `json:"path"`
+		} `json:"devices"`
+		Resources *struct {
+			Memory *struct {
+				Limit *int64 `json:"limit"`
+			} `json:"memory"`
+			CPU *struct {
+				Shares *uint64 `json:"shares"`
+			} `json:"cpu"`
+			Pids *struct {
+				Limit int64 `json:"limit"`
+			} `json:"pids"`
+			Devices []struct {
+				Allow  bool   `json:"allow"`
+				Type   string `json:"type"`
+				Access string `json:"access"`
+				Major  *int64 `json:"major"`
+				Minor  *int64 `json:"minor"`
+			} `json:"devices"`
+		} `json:"resources"`
+		Seccomp           *json.RawMessage `json:"seccomp"`
+		RootfsPropagation string           `json:"rootfsPropagation"`
+		MaskedPaths       []string         `json:"maskedPaths"`
+		ReadonlyPaths     []string         `json:"readonlyPaths"`
+	} `json:"linux"`
+}
+
+// ContainerdContainer describes one containerd container for
+// ParseContainerdSpec: its identity and its OCI runtime spec (JSON).
+type ContainerdContainer struct {
+	Namespace string
+	ID        string
+	Image     string
+	Labels    map[string]string
+	// State is running, created (no task), exited, paused or unknown.
+	State string
+	Spec  []byte
+}
+
+// hostNSTypes are the OCI namespace types checked, with the name the
+// rules use.
+var hostNSTypes = []struct{ oci, name string }{{"pid", "pid"}, {"ipc", "ipc"}, {"network", "network"}, {"uts", "uts"}}
+
+// ParseContainerdSpec turns a containerd container and its OCI runtime
+// spec into a Container. A namespace the spec does not create is the
+// host's, as is one joined at /proc/1/ns; privileged is recognised by
+// what it does (CAP_SYS_ADMIN with no masked or read-only paths and
+// every device allowed), since an OCI spec has no such flag.
+func ParseContainerdSpec(in ContainerdContainer) (Container, error) {
+	var s ociSpec
+	if err := json.Unmarshal(in.Spec, &s); err != nil {
+		return Container{}, fmt.Errorf("container %s/%s: the OCI spec does not parse: %w", in.Namespace, in.ID, err)
+	}
+	if s.Process == nil || s.Linux == nil {
+		return Container{}, fmt.Errorf("container %s/%s: not a Linux OCI spec (no process or linux section)", in.Namespace, in.ID)
+	}
+	c := Container{
+		Runtime:   "containerd",
+		Namespace: in.Namespace,
+		ID:        in.ID,
+		Image:     in.Image,
+		State:     in.State,
+		Seccomp:   "unconfined",
+	}
+	if c.State == "" {
+		c.State = "unknown"
+	}
+	if name := in.Labels["io.kubernetes.pod.name"]; name != "" {
+		c.Pod = in.Labels["io.kubernetes.pod.namespace"] + "/" + name
+		c.KubeContainer = in.Labels["io.kubernetes.container.name"]
+	}
+	p, l := s.Process, s.Linux
+	for _, t := range hostNSTypes {
+		i := slices.IndexFunc(l.Namespaces, func(n struct {
+			Type string `json:"type"`
+			Path string `json:"path"`
+		}) bool {
+			return n.Type == t.oci
+		})
+		if i < 0 || strings.HasPrefix(l.Namespaces[i].Path, "/proc/1/ns/") {
+			c.HostNamespaces = append(c.HostNamespaces, t.name)
+		}
+	}
+	var bounding []string
+	if p.Capabilities != nil {
+		bounding = p.Capabilities.Bounding
+	}
+	allDevices := false
+	if r := l.Resources; r != nil {
+		if r.Memory != nil && r.Memory.Limit != nil {
+			c.MemoryLimit = *r.Memory.Limit
+		}
+		if r.CPU != nil && r.CPU.Shares != nil {
+			c.CPUShares = int64(min(*r.CPU.Shares, 1<<62))
+		}
+		if r.Pids != nil {
+			c.PidsLimit = r.Pids.Limit
+		}
+		for _, d := range r.Devices {
+			if d.Allow && (d.Type == "" || d.Type == "a") && d.Major == nil && d.Minor == nil && strings.Contains(d.Access, "rwm") {
+				allDevices = true
+			}
+		}
+	}
+	hasSysAdmin := slices.ContainsFunc(bounding, func(s string) bool { return normCap(s) == "SYS_ADMIN" })
+	c.Privileged = hasSysAdmin && len(l.MaskedPaths) == 0 && len(l.ReadonlyPaths) == 0 && allDevices
+	c.AddedCaps = addedCaps(bounding)
+	if c.Privileged {
+		c.AddedCaps = []string{"ALL"}
+	}
+	if l.Seccomp != nil && string(*l.Seccomp) != "null" {
+		c.Seccomp = "profile"
+	}
+	c.AppArmor = p.ApparmorProfile
+	c.SELinux = p.SelinuxLabel
+	c.NoNewPrivileges = p.NoNewPrivileges
+	c.User = fmt.Sprint(p.User.UID)
+	if p.User.Username != "" {
+		c.User = p.User.Username
+	}
+	c.RunsAsRoot = p.User.UID == 0 && (p.User.Username == "" || p.User.Username == "root")
+	for _, m := range l.UIDMappings {
+		if m.ContainerID == 0 && m.Size > 0 && m.HostID != 0 {
+			c.UserNamespaced = true
+		}
+	}
+	if s.Root != nil {
+		c.ReadOnlyRootfs = s.Root.Readonly
+	}
+	c.RootfsPropagation = l.RootfsPropagation
+	for _, d := range l.Devices {
+		c.Devices = append(c.Devices, d.Path)
+	}
+	for _, m := range s.Mounts {
+		cm := ContainerMount{Type: m.Type, Source: m.Source, Destination: m.Destination}
+		for _, o := range m.Options {
+			switch o {
+			case "bind", "rbind":
+				cm.Type = "bind"
+			case "ro":
+				cm.ReadOnly = true
+			case "shared", "rshared", "slave", "rslave", "private", "rprivate":
+				cm.Propagation = o
+			}
+		}
+		c.Mounts = append(c.Mounts, cm)
+	}
+	return c, nil
+}
+
+// taskState names a containerd task status.
+func taskState(s taskapi.Status) string {
+	switch s {
+	case taskapi.Status_RUNNING:
+		return "running"
+	case taskapi.Status_CREATED:
+		return "created"
+	case taskapi.Status_STOPPED:
+		return "exited"
+	case taskapi.Status_PAUSED, taskapi.Status_PAUSING:
+		return "paused"
+	}
+	return "unknown"
+}
+
+// ContainerdOptions tune ContainerdContainers.
+type ContainerdOptions struct {
+	// SkipNamespaces are left out (Docker's "moby" when Docker answered).
+	SkipNamespaces []string
+}
+
+// ContainerdContainers lists every container in every namespace of the
+// containerd at socket (a path on this machine). CRI sandbox (pause)
+// containers are left out: their pod's containers carry the same
+// settings. It returns the containers, the daemon's version, what was
+// skipped, per-container errors, and an error when containerd cannot be
+// asked at all.
+func ContainerdContainers(ctx context.Context, socket string, o ContainerdOptions) ([]Container, string, []string, []string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	conn, err := grpc.NewClient("unix://"+socket,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
+		// containerd's own client sets this authority for unix sockets.
+		grpc.WithAuthority("localhost"),
+	)
+	if err != nil {
+		return nil, "", nil, nil, fmt.Errorf("connecting to containerd: %w", err)
+	}
+	defer conn.Close()
+	v, err := versionapi.NewVersionClient(conn).Version(ctx, &emptypb.Empty{})
+	if err != nil {
+		return nil, "", nil, nil, fmt.Errorf("asking containerd its version: %w", grpcErr(err))
+	}
+	nss, err := namespacesapi.NewNamespacesClient(conn).List(ctx, &namespacesapi.ListNamespacesRequest{})
+	if err != nil {
+		return nil, v.Version, nil, nil, fmt.Errorf("listing containerd namespaces: %w", grpcErr(err))
+	}
+	var out []Container
+	var skipped, errs []string
+	cc, tc := containersapi.NewContainersClient(conn), tasksapi.NewTasksClient(conn)
+	for _, ns := range nss.GetNamespaces() {
+		name := ns.GetName()
+		if slices.Contains(o.SkipNamespaces, name) {
+			skipped = append(skipped, fmt.Sprintf("namespace %s (its containers are judged through Docker)", name))
+			continue
+		}
+		nctx := metadata.AppendToOutgoingContext(ctx, "containerd-namespace", name)
+		list, err := cc.List(nctx, &containersapi.ListContainersRequest{})
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("containerd namespace %s: listing containers: %v", name, grpcErr(err)))
+			continue
+		}
+		states := map[string]string{}
+		if tasks, err := tc.List(nctx, &tasksapi.ListTasksRequest{}); err == nil {
+			for _, t := range tasks.GetTasks() {
+				states[t.GetContainerID()] = taskState(t.GetStatus())
+			}
+		} else {
+			errs = append(errs, fmt.Sprintf("containerd namespace %s: listing tasks: %v", name, grpcErr(err)))
+		}
+		sandboxes := 0
+		for _, k := range list.GetContainers() {
+			if k.GetLabels()["io.cri-containerd.kind"] == "sandbox" {
+				sandboxes++
+				continue
+			}
+			if len(out) >= maxContainers {
+				errs = append(errs, fmt.Sprintf("containerd: only the first %d containers judged", maxContainers))
+				break
+			}
+			state, ok := states[k.GetID()]
+			if !ok {
+				state = "created"
+			}
+			if k.GetSpec() == nil {
+				errs = append(errs, fmt.Sprintf("containerd container %s/%s has no spec", name, k.GetID()))
+				continue
+			}
+			c, err := ParseContainerdSpec(ContainerdContainer{Namespace: name, ID: k.GetID(), Image: k.GetImage(), Labels: k.GetLabels(), State: state, Spec: k.GetSpec().GetValue()})
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			out = append(out, c)
+		}
+		if sandboxes > 0 {
+			skipped = append(skipped, fmt.Sprintf("%d pod sandbox container(s) in namespace %s (their pods' containers are judged)", sandboxes, name))
+		}
+	}
+	return out, v.Version, skipped, errs, nil
+}
+
+// grpcErr shortens gRPC's "rpc error: code = X desc = Y" to its message.
+func grpcErr(err error) error {
+	s := err.Error()
+	if _, desc, ok := strings.Cut(s, "desc = "); ok {
+		return errors.New(desc)
+	}
+	return err
+}

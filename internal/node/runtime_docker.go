@@ -1,0 +1,339 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reading containers from the Docker Engine API over its unix socket with
+// net/http: GET /info, /containers/json?all=1 and /containers/ID/json.
+// Nothing is changed on the daemon.
+
+// maxContainers bounds how many containers one runtime is asked about.
+const maxContainers = 5000
+
+// DockerDaemon is what the container judgement needs to know about the
+// daemon: the security options it applies to every container.
+type DockerDaemon struct {
+	Version  string `json:"version,omitempty"`
+	Userns   bool   `json:"userns,omitempty"`
+	Seccomp  bool   `json:"seccomp,omitempty"`
+	AppArmor bool   `json:"apparmor,omitempty"`
+	SELinux  bool   `json:"selinux,omitempty"`
+	// NoNewPrivileges is daemon.json's no-new-privileges, which applies
+	// to every container without showing in its inspect output.
+	NoNewPrivileges bool `json:"noNewPrivileges,omitempty"`
+}
+
+// dockerInfo is the part of GET /info palisade reads.
+type dockerInfo struct {
+	ServerVersion   string   `json:"ServerVersion"`
+	SecurityOptions []string `json:"SecurityOptions"`
+}
+
+// ParseDockerInfo reads GET /info: the version and the daemon-wide
+// security options ("name=seccomp,profile=default", "name=userns").
+func ParseDockerInfo(data []byte) (DockerDaemon, error) {
+	var in dockerInfo
+	if err := json.Unmarshal(data, &in); err != nil {
+		return DockerDaemon{}, fmt.Errorf("not a Docker /info response: %w", err)
+	}
+	d := DockerDaemon{Version: in.ServerVersion}
+	for _, o := range in.SecurityOptions {
+		for kv := range strings.SplitSeq(o, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			if k != "name" {
+				continue
+			}
+			switch v {
+			case "userns":
+				d.Userns = true
+			case "seccomp":
+				d.Seccomp = true
+			case "apparmor":
+				d.AppArmor = true
+			case "selinux":
+				d.SELinux = true
+			}
+		}
+	}
+	return d, nil
+}
+
+// dockerInspect is the part of GET /containers/ID/json palisade reads.
+type dockerInspect struct {
+	ID              string `json:"Id"`
+	Name            string `json:"Name"`
+	AppArmorProfile string `json:"AppArmorProfile"`
+	State           *struct {
+		Status string `json:"Status"`
+	} `json:"State"`
+	Config *struct {
+		User        string            `json:"User"`
+		Image       string            `json:"Image"`
+		Labels      map[string]string `json:"Labels"`
+		Healthcheck *struct {
+			Test []string `json:"Test"`
+		} `json:"Healthcheck"`
+	} `json:"Config"`
+	HostConfig *struct {
+		Privileged     bool     `json:"Privileged"`
+		NetworkMode    string   `json:"NetworkMode"`
+		PidMode        string   `json:"PidMode"`
+		IpcMode        string   `json:"IpcMode"`
+		UTSMode        string   `json:"UTSMode"`
+		UsernsMode     string   `json:"UsernsMode"`
+		CapAdd         []string `json:"CapAdd"`
+		CapDrop        []string `json:"CapDrop"`
+		SecurityOpt    []string `json:"SecurityOpt"`
+		ReadonlyRootfs bool     `json:"ReadonlyRootfs"`
+		Memory         int64    `json:"Memory"`
+		CPUShares      int64    `json:"CpuShares"`
+		PidsLimit      *int64   `json:"PidsLimit"`
+		RestartPolicy  struct {
+			Name              string `json:"Name"`
+			MaximumRetryCount int    `json:"MaximumRetryCount"`
+		} `json:"RestartPolicy"`
+		Devices []struct {
+			PathOnHost string `json:"PathOnHost"`
+		} `json:"Devices"`
+		PortBindings map[string][]struct {
+			HostIP   string `json:"HostIp"`
+			HostPort string `json:"HostPort"`
+		} `json:"PortBindings"`
+	} `json:"HostConfig"`
+	Mounts []struct {
+		Type        string `json:"Type"`
+		Source      string `json:"Source"`
+		Destination string `json:"Destination"`
+		RW          bool   `json:"RW"`
+		Propagation string `json:"Propagation"`
+	} `json:"Mounts"`
+}
+
+// ParseDockerContainer turns one GET /containers/ID/json response into a
+// Container, with the daemon's own security options applied.
+func ParseDockerContainer(data []byte, d DockerDaemon) (Container, error) {
+	var in dockerInspect
+	if err := json.Unmarshal(data, &in); err != nil {
+		return Container{}, fmt.Errorf("not a Docker container inspect response: %w", err)
+	}
+	if in.ID == "" || in.HostConfig == nil || in.Config == nil {
+		return Container{}, errors.New("not a Docker container inspect response: Id, Config or HostConfig missing")
+	}
+	hc, cfg := in.HostConfig, in.Config
+	c := Container{
+		Runtime:        "docker",
+		ID:             in.ID,
+		Name:           strings.TrimPrefix(in.Name, "/"),
+		Image:          cfg.Image,
+		State:          "unknown",
+		Privileged:     hc.Privileged,
+		User:           cfg.User,
+		ReadOnlyRootfs: hc.ReadonlyRootfs,
+		MemoryLimit:    hc.Memory,
+		CPUShares:      hc.CPUShares,
+		RestartPolicy:  hc.RestartPolicy.Name,
+		RestartMax:     hc.RestartPolicy.MaximumRetryCount,
+		NetworkMode:    hc.NetworkMode,
+	}
+	if in.State != nil && in.State.Status != "" {
+		c.State = in.State.Status
+	}
+	if hc.PidsLimit != nil {
+		c.PidsLimit = *hc.PidsLimit
+	}
+	// cri-dockerd names containers for the kubelet with these labels.
+	if ns, name := cfg.Labels["io.kubernetes.pod.namespace"], cfg.Labels["io.kubernetes.pod.name"]; name != "" {
+		c.Pod = ns + "/" + name
+		c.KubeContainer = cfg.Labels["io.kubernetes.container.name"]
+	}
+	for _, m := range []struct{ mode, ns string }{{hc.PidMode, "pid"}, {hc.IpcMode, "ipc"}, {hc.NetworkMode, "network"}, {hc.UTSMode, "uts"}} {
+		if m.mode == "host" {
+			c.HostNamespaces = append(c.HostNamespaces, m.ns)
+		}
+	}
+	if d.Userns && hc.UsernsMode == "host" {
+		c.HostNamespaces = append(c.HostNamespaces, "user")
+	}
+	c.AddedCaps = addedCaps(hc.CapAdd)
+	if c.Privileged {
+		c.AddedCaps = []string{"ALL"}
+	}
+	c.Seccomp, c.AppArmor, c.SELinux = "unconfined", "", ""
+	if d.Seccomp {
+		c.Seccomp = "default"
+	}
+	if d.AppArmor {
+		// Docker applies docker-default when it starts the container; the
+		// inspect output shows it only once it has run.
+		c.AppArmor = "docker-default"
+	}
+	if in.AppArmorProfile != "" {
+		c.AppArmor = in.AppArmorProfile
+	}
+	c.NoNewPrivileges = d.NoNewPrivileges
+	for _, o := range hc.SecurityOpt {
+		// Both "key=value" and the old "key:value" spellings are accepted.
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			k, v, _ = strings.Cut(o, ":")
+		}
+		switch k {
+		case "seccomp":
+			if v == "unconfined" {
+				c.Seccomp = "unconfined"
+			} else if v != "" {
+				c.Seccomp = "profile"
+			}
+		case "apparmor":
+			c.AppArmor = v
+		case "label":
+			if v == "disable" {
+				c.SELinux = "disabled"
+			} else if c.SELinux == "" {
+				c.SELinux = v
+			}
+		case "no-new-privileges":
+			c.NoNewPrivileges = v == "" || v == "true"
+		}
+	}
+	if c.Privileged {
+		c.Seccomp, c.AppArmor, c.SELinux = "unconfined", "unconfined", "disabled"
+	}
+	c.RunsAsRoot = isRootUser(c.User)
+	c.UserNamespaced = d.Userns && hc.UsernsMode != "host"
+	if cfg.Healthcheck != nil && len(cfg.Healthcheck.Test) > 0 && cfg.Healthcheck.Test[0] != "NONE" {
+		c.Healthcheck = true
+	}
+	for _, dev := range hc.Devices {
+		c.Devices = append(c.Devices, dev.PathOnHost)
+	}
+	for _, m := range in.Mounts {
+		c.Mounts = append(c.Mounts, ContainerMount{Type: m.Type, Source: m.Source, Destination: m.Destination, ReadOnly: !m.RW, Propagation: m.Propagation})
+	}
+	ports := slices.Sorted(func(yield func(string) bool) {
+		for p := range hc.PortBindings {
+			if !yield(p) {
+				return
+			}
+		}
+	})
+	for _, p := range ports {
+		for _, b := range hc.PortBindings[p] {
+			hp, _ := strconv.Atoi(b.HostPort)
+			c.Ports = append(c.Ports, PortBinding{HostIP: b.HostIP, HostPort: hp, ContainerPort: p})
+		}
+	}
+	return c, nil
+}
+
+// isRootUser reports whether a Docker/OCI user string ("", "root",
+// "0:0", "app", "1000:1000") starts the process as root.
+func isRootUser(u string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(u), ":")
+	return name == "" || name == "root" || name == "0"
+}
+
+// unixClient is an HTTP client that dials a unix socket.
+func unixClient(socket string, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", socket)
+			},
+			DisableCompression: true,
+		},
+	}
+}
+
+// dockerGet reads one API response, at most limit bytes.
+func dockerGet(ctx context.Context, hc *http.Client, p string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+p, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("GET %s: response larger than %d MiB", p, limit>>20)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(data, &e)
+		return nil, fmt.Errorf("GET %s: %s %s", p, resp.Status, e.Message)
+	}
+	return data, nil
+}
+
+// DockerContainers lists every container of the Docker daemon at socket
+// (a path on this machine) and reads how each was configured. Containers
+// that cannot be read are returned as errors; the rest are kept.
+func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Container, DockerDaemon, []string, error) {
+	hc := unixClient(socket, 30*time.Second)
+	defer hc.CloseIdleConnections()
+	data, err := dockerGet(ctx, hc, "/info", 8<<20)
+	if err != nil {
+		return nil, d, nil, fmt.Errorf("asking the Docker daemon: %w", err)
+	}
+	info, err := ParseDockerInfo(data)
+	if err != nil {
+		return nil, d, nil, err
+	}
+	info.NoNewPrivileges = d.NoNewPrivileges
+	data, err = dockerGet(ctx, hc, "/containers/json?all=1", 64<<20)
+	if err != nil {
+		return nil, info, nil, fmt.Errorf("listing Docker containers: %w", err)
+	}
+	var list []struct {
+		ID string `json:"Id"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, info, nil, fmt.Errorf("listing Docker containers: %w", err)
+	}
+	var out []Container
+	var errs []string
+	for i, l := range list {
+		if i >= maxContainers {
+			errs = append(errs, fmt.Sprintf("docker: only the first %d of %d containers judged", maxContainers, len(list)))
+			break
+		}
+		data, err := dockerGet(ctx, hc, "/containers/"+url.PathEscape(l.ID)+"/json", 8<<20)
+		if err != nil {
+			// A container removed between the list and the inspect is gone,
+			// not an error.
+			if !strings.Contains(err.Error(), "404") {
+				errs = append(errs, fmt.Sprintf("docker container %s: %v", l.ID, err))
+			}
+			continue
+		}
+		c, err := ParseDockerContainer(data, info)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("docker container %s: %v", l.ID, err))
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, info, errs, nil
+}
