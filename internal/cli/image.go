@@ -29,7 +29,14 @@ func newCmdImage(ios *IO) *cobra.Command {
 a docker archive (--archive, from docker save), an OCI layout (--oci,
 a directory or a tar file of one) or an unpacked root file system
 (--rootfs). Layers are never extracted to disk; results per layer are
-cached under the user cache directory (--no-cache disables it).`,
+cached under the user cache directory (--no-cache disables it).
+
+Private registries: credentials come from docker's config.json in
+$DOCKER_CONFIG (default ~/.docker): its "auths" (what docker login
+writes), and the credential helpers it names in "credHelpers" or
+"credsStore" (docker-credential-<name> programs on PATH), then podman's
+containers/auth.json. Run docker login REGISTRY first. Credentials are
+never printed.`,
 	}
 	cmd.AddCommand(newCmdImageScan(ios, nil), newCmdImageInspect(ios, nil), newCmdImageSBOM(ios, nil))
 	return cmd
@@ -82,6 +89,7 @@ type ImageScanOptions struct {
 	IO *IO
 	ImageFlags
 	ReportFlags
+	Vuln VulnFlags
 }
 
 func newCmdImageScan(ios *IO, runF func(*ImageScanOptions) error) *cobra.Command {
@@ -105,6 +113,7 @@ func newCmdImageScan(ios *IO, runF func(*ImageScanOptions) error) *cobra.Command
 	}
 	opts.ImageFlags.register(cmd)
 	opts.ReportFlags.register(cmd)
+	opts.Vuln.register(cmd)
 	return cmd
 }
 
@@ -120,13 +129,25 @@ func imageScanRun(ctx context.Context, opts *ImageScanOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.emit(opts.IO, p, buildImageReport(a, p.scanOpts))
+	vr, err := opts.Vuln.scanVulns(opts.IO, a, p.scanOpts.Policy.Config())
+	if err != nil {
+		return err
+	}
+	return opts.emit(opts.IO, p, buildImageReport(a, vr, p.scanOpts))
 }
 
-// buildImageReport folds an assessment into a report with the
-// configuration applied; optional rules run only when enabled.
-func buildImageReport(a *assess.Assessment, so scan.Options) *report.Report {
-	return scan.Assemble(scan.ImageResult(a, &so), so)
+// buildImageReport folds an assessment and its vulnerability matches into
+// a report with the configuration applied; optional rules run only when
+// enabled.
+func buildImageReport(a *assess.Assessment, vr *VulnResult, so scan.Options) *report.Report {
+	results := scan.ImageResult(a, &so)
+	if vr != nil {
+		results = append(results, scan.Result{Findings: scan.Enabled(vr.Findings, &so), Suppressed: vr.Suppressed})
+		for i := range vr.Errors {
+			results = append(results, scan.Result{Err: &vr.Errors[i]})
+		}
+	}
+	return scan.Assemble(results, so)
 }
 
 // ImageInspectOptions are the inputs of `palisade image inspect`.

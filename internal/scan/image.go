@@ -71,21 +71,27 @@ func AssessImage(ctx context.Context, src image.Source, o ImageOptions) (*assess
 // ImageResult folds an assessment into a result; rules that are off under
 // the policy (optional ones not enabled, disabled ones) are dropped.
 func ImageResult(a *assess.Assessment, opts *Options) []Result {
-	var kept []finding.Finding
-	for _, f := range a.Findings {
-		if r, ok := opts.Registry.Get(f.RuleID); ok && opts.Policy != nil && !opts.Policy.Enabled(r) {
-			continue
-		}
-		kept = append(kept, f)
-	}
 	results := []Result{{
 		Target:   report.Target{Name: a.Name, Kind: string(KindImage), Controls: assess.Controls},
-		Findings: kept,
+		Findings: Enabled(a.Findings, opts),
 	}}
 	for i := range a.Errors {
 		results = append(results, Result{Err: &a.Errors[i]})
 	}
 	return results
+}
+
+// Enabled drops findings of rules that are off under the policy: optional
+// rules not enabled, and disabled ones.
+func Enabled(fs []finding.Finding, opts *Options) []finding.Finding {
+	var kept []finding.Finding
+	for _, f := range fs {
+		if r, ok := opts.Registry.Get(f.RuleID); ok && opts.Policy != nil && !opts.Policy.Enabled(r) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
 }
 
 func runImage(in Input, opts *Options) []Result {
