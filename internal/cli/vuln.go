@@ -72,6 +72,10 @@ the old one and swaps it in, so an interrupted update changes nothing.`,
 type DBUpdateOptions struct {
 	IO *IO
 	DBFlags
+	// Config is the configuration file (default: .palisade.yaml found
+	// upward from the working directory); its vuln section gives the
+	// default ecosystems and mirror.
+	Config     string
 	Ecosystems []string
 	BaseURL    string
 	StateDir   string
@@ -87,7 +91,8 @@ func newCmdDBUpdate(ios *IO, runF func(*DBUpdateOptions) error) *cobra.Command {
 those ecosystems in the local database. Ecosystems whose data has not
 changed (modified_id.csv, or the archive's ETag) are not downloaded again.
 
-Which ecosystems: --ecosystem when given; else those already in the
+Which ecosystems: --ecosystem when given; else vuln.ecosystems of
+.palisade.yaml; else those already in the
 database; else those the inventories stored by "registry watch" need;
 else all of: ` + strings.Join(feed.Ecosystems, ", ") + `.`,
 		Example: `  palisade db update
@@ -104,6 +109,7 @@ else all of: ` + strings.Join(feed.Ecosystems, ", ") + `.`,
 	opts.DBFlags.register(cmd)
 	cmd.Flags().StringSliceVarP(&opts.Ecosystems, "ecosystem", "e", nil, "ecosystem to update, as osv.dev names it (Debian, Ubuntu, Alpine, Red Hat, Go, PyPI, npm, Maven, ...); repeatable")
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "OSV mirror holding <ecosystem>/all.zip (default: $PALISADE_OSV_URL, else "+feed.DefaultBaseURL+")")
+	cmd.Flags().StringVar(&opts.Config, "config", "", "configuration file whose vuln.ecosystems and vuln.baseURL are the defaults (default: .palisade.yaml found upward)")
 	cmd.Flags().StringVar(&opts.StateDir, "state-dir", "", "registry watch state directory whose inventories decide the default ecosystems")
 	return cmd
 }
@@ -120,14 +126,24 @@ func dbUpdateRun(ctx context.Context, opts *DBUpdateOptions) error {
 	if opts.Now != nil {
 		now = opts.Now
 	}
+	cfg, err := config.Discover(opts.Config, ".")
+	if err != nil {
+		return &UsageError{Err: err}
+	}
 	base := opts.BaseURL
 	if base == "" {
 		base = os.Getenv("PALISADE_OSV_URL")
 	}
 	if base == "" {
+		base = cfg.Vuln.BaseURL
+	}
+	if base == "" {
 		base = feed.DefaultBaseURL
 	}
 	ecos := opts.Ecosystems
+	if len(ecos) == 0 {
+		ecos = cfg.Vuln.Ecosystems
+	}
 	if len(ecos) == 0 {
 		ecos = defaultEcosystems(dir, opts.StateDir)
 	}

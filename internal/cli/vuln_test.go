@@ -89,6 +89,16 @@ func TestDBUpdate(t *testing.T) {
 	if code, _, errs := run(t, "", "db", "update", "--db-dir", db, "--base-url", srv.URL, "--ecosystem", "Nope"); code == 0 || !strings.Contains(errs, "404") {
 		t.Errorf("unknown ecosystem: %d %q", code, errs)
 	}
+	// The configured list and mirror of .palisade.yaml are the defaults.
+	cfg := filepath.Join(t.TempDir(), ".palisade.yaml")
+	if err := os.WriteFile(cfg, []byte("vuln:\n  ecosystems: [PyPI]\n  baseURL: "+srv.URL+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fresh := t.TempDir()
+	code, out, errs = run(t, "", "db", "update", "--db-dir", fresh, "--config", cfg)
+	if code != 0 || !strings.Contains(out, "updated PyPI: 1 records added") {
+		t.Fatalf("configured update: %d %q %q", code, out, errs)
+	}
 }
 
 // `image scan` with the vulnerability options: the image's inventory is

@@ -31,6 +31,16 @@ type Config struct {
 	Rules   Rules       `yaml:"rules"`
 	Ignores []Ignore    `yaml:"ignores"`
 	Images  ImagePolicy `yaml:"images"`
+	Vuln    Vuln        `yaml:"vuln"`
+}
+
+// Vuln configures the vulnerability database.
+type Vuln struct {
+	// Ecosystems are the OSV ecosystems `palisade db update` downloads
+	// when none is named on the command line ("Debian", "Go", "PyPI", ...).
+	Ecosystems []string `yaml:"ecosystems"`
+	// BaseURL is an OSV mirror holding <ecosystem>/all.zip.
+	BaseURL string `yaml:"baseURL"`
 }
 
 // Rules turns rules on and off and overrides severities. Names may be
