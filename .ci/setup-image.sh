@@ -3,6 +3,8 @@
 # internal/sbom) need on the machine. Idempotent, quiet, fast when already done.
 #
 #  - debootstrap, rpm (rpm + rpmbuild, for a real SQLite RPM database), gzip, dpkg;
+#  - libjansi-java and libslf4j-java: jars built by Maven, with the pom.xml
+#    (and its <licenses>) inside;
 #  - a Debian bookworm minbase root at /var/cache/palisade-test/bookworm-minbase,
 #    shared with other tests (node): built into a temporary directory and renamed
 #    into place, so a concurrent or interrupted build never leaves a half root;
@@ -15,6 +17,9 @@ command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
 command -v gzip >/dev/null 2>&1 || need+=(gzip)
 [[ -x /usr/bin/time ]] || need+=(time)
 command -v bc >/dev/null 2>&1 || need+=(bc)
+# Real Maven-built jars with their pom.xml inside (Maven license tests).
+[[ -f /usr/share/java/jansi.jar ]] || need+=(libjansi-java)
+[[ -f /usr/share/java/slf4j-api.jar && -f /usr/share/java/jcl-over-slf4j.jar ]] || need+=(libslf4j-java)
 if ((${#need[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null

@@ -3,16 +3,24 @@ package cli
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/palisade-sec/palisade/internal/report"
@@ -138,5 +146,72 @@ func TestImageUsageErrors(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestImageScanPrivateRegistry reads an image from a loopback registry
+// that demands HTTP Basic credentials: anonymous fails with exit 2 and a
+// message that says how to log in; docker's config.json and a credential
+// helper on PATH both work; the password never reaches stdout or stderr.
+func TestImageScanPrivateRegistry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a credential helper script: not in -short mode")
+	}
+	const user, pass = "ci", "hunter2-Zq81-palisade"
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ref := host + "/team/app:1"
+	img, err := tarball.ImageFromPath(imageArchive(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := name.NewTag(ref, name.Insecure)
+	if err := remote.Write(tag, img, remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
+		t.Fatal(err)
+	}
+
+	home, cfgDir, bin := t.TempDir(), t.TempDir(), t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("DOCKER_CONFIG", cfgDir)
+	t.Setenv("REGISTRY_AUTH_FILE", "")
+	t.Setenv("XDG_RUNTIME_DIR", home)
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread -r server || true\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"" + user + "\",\"Secret\":\"" + pass + "\"}' \"$server\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "docker-credential-citest"), []byte(helper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	args := []string{"image", "scan", ref, "--insecure-registry", "--no-cache", "--format", "json"}
+	for _, tc := range []struct {
+		name, config string
+		code         int
+		want         string
+	}{
+		{"anonymous", "", ExitUsage, "run `docker login " + host + "`"},
+		{"config.json auths", `{"auths":{"` + host + `":{"auth":"` + auth + `"}}}`, 0, `"PAL-IMG-002"`},
+		{"credential helper", `{"credHelpers":{"` + host + `":"citest"}}`, 0, `"PAL-IMG-002"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(filepath.Join(cfgDir, "config.json"))
+			if tc.config != "" {
+				os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(tc.config), 0o600)
+			}
+			code, out, errOut := run(t, "", args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), want %q in\nstdout %s\nstderr %s", code, tc.code, tc.want, out, errOut)
+			}
+			if strings.Contains(out+errOut, pass) || strings.Contains(out+errOut, auth) {
+				t.Error("the output reveals the registry password")
+			}
+		})
 	}
 }

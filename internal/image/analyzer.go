@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 )
 
 // Analyzer looks at the files of each layer it asks for. Like Trivy's
@@ -43,6 +45,22 @@ type Limited interface {
 	Limit() (max int64, prefix bool)
 }
 
+// Grouped is implemented by analyzers that must read some files of a
+// layer together: an SQLite database with its write-ahead log
+// (rpmdb.sqlite and rpmdb.sqlite-wal), whose tar entries may come in any
+// order. GroupOf returns the path of the group's main file for a wanted
+// path; ok false means the file is analysed on its own, as usual.
+//
+// The walker keeps the files of each group in the scratch directory until
+// the layer's last entry, then calls Analyze once for each main file,
+// with the other files of its group in the same layer in
+// File.Companions; its result is stored under the main file's path. A
+// companion whose main file is not in the layer is analysed alone (with
+// no companions), so that the analyzer can say what it cannot read.
+type Grouped interface {
+	GroupOf(path string) (main string, ok bool)
+}
+
 // DecodeJSON is a Decode helper: it unmarshals data into a new T.
 func DecodeJSON[T any](data []byte) (any, error) {
 	var v T
@@ -65,9 +83,14 @@ type File struct {
 	Size      int64
 	Truncated bool
 
+	// Companions are the other files of the main file's group in the
+	// same layer (Grouped analyzers only).
+	Companions []*File
+
 	data    []byte
 	spill   *os.File
 	scratch string
+	dirs    []string // made by LocalDir; removed with the file
 }
 
 // ReaderAt returns the content for random access.
@@ -116,7 +139,54 @@ func (f *File) LocalPath() (string, error) {
 	return tmp.Name(), nil
 }
 
+// LocalDir writes f and its companions into a new directory in the
+// scratch directory, each under its own base name ("rpmdb.sqlite",
+// "rpmdb.sqlite-wal"), for libraries that open a file by name and find
+// its companions next to it. The library may write there (SQLite
+// checkpoints its log into the database it opens): these are copies,
+// removed after the layer.
+func (f *File) LocalDir() (string, error) {
+	dir, err := os.MkdirTemp(f.scratch, "group-*")
+	if err != nil {
+		return "", fmt.Errorf("making a directory for %s in the scratch directory: %w", f.Path, err)
+	}
+	f.dirs = append(f.dirs, dir)
+	for _, g := range append([]*File{f}, f.Companions...) {
+		base := path.Base(g.Path)
+		if base == "." || base == "/" || base == ".." {
+			continue
+		}
+		if err := g.copyTo(filepath.Join(dir, base)); err != nil {
+			return "", fmt.Errorf("writing %s to the scratch directory: %w", g.Path, err)
+		}
+	}
+	return dir, nil
+}
+
+// copyTo writes the content to a new file at p, linking the spilled copy
+// when it can.
+func (f *File) copyTo(p string) error {
+	if f.spill != nil && !f.Truncated {
+		if os.Link(f.spill.Name(), p) == nil {
+			return nil
+		}
+	}
+	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, f.Reader()); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
 func (f *File) release() {
+	for _, d := range f.dirs {
+		os.RemoveAll(d)
+	}
+	f.dirs = nil
 	if f.spill != nil {
 		name := f.spill.Name()
 		f.spill.Close()

@@ -3,6 +3,7 @@ package image
 import (
 	"archive/tar"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -15,7 +16,9 @@ func FuzzWalkLayer(f *testing.F) {
 	f.Add(tarBytes(f, tf{name: "../x", body: "x"}, tf{name: "l", typ: tar.TypeSymlink, link: "../../y"}, tf{name: "h", typ: tar.TypeLink, link: "/../z"}))
 	f.Add(tarBytes(f, tf{name: "d/"}, tf{name: "d", body: "file over dir"}, tf{name: "d/.wh..wh..opq"}, tf{name: ".wh..wh..opq"}))
 	f.Add([]byte("not a tar"))
-	o, err := makeOptions([]Option{WithAnalyzers(contentAnalyzer{want: ""}), WithMaxLayerSize(1 << 20), WithMaxFileSize(1 << 20), WithScratchDir(f.TempDir())})
+	f.Add(tarBytes(f, tf{name: "v/a.db-wal", body: "w"}, tf{name: "v/a.db", body: "d"}, tf{name: "v/a.db", body: "d2"}, tf{name: "v/b.db-wal", body: "orphan"}))
+	scratch := f.TempDir()
+	o, err := makeOptions([]Option{WithAnalyzers(contentAnalyzer{want: ""}, walAnalyzer{}), WithMaxLayerSize(1 << 20), WithMaxFileSize(1 << 20), WithScratchDir(scratch)})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -32,6 +35,10 @@ func FuzzWalkLayer(f *testing.F) {
 		for _, p := range v.Touched() {
 			v.History(p)
 			v.Resolve(p)
+		}
+		// Grouped files are kept until the layer ends, then removed.
+		if ents, _ := os.ReadDir(scratch); len(ents) != 0 {
+			t.Fatalf("scratch files left: %v", ents)
 		}
 	})
 }

@@ -43,8 +43,10 @@ type Source struct {
 	// Insecure allows plain HTTP (and unverified TLS) to the registry;
 	// meant for loopback test registries.
 	Insecure bool
-	// Keychain resolves registry credentials; the default reads
-	// ~/.docker/config.json and its credential helpers.
+	// Keychain resolves registry credentials; the default is docker's:
+	// config.json in $DOCKER_CONFIG (default ~/.docker) with its "auths",
+	// "credHelpers" and "credsStore" (docker-credential-<name> programs on
+	// PATH), then podman's containers/auth.json.
 	Keychain authn.Keychain
 }
 
@@ -71,7 +73,7 @@ func (s Source) Name() string {
 	case KindRootfs:
 		return s.Rootfs
 	}
-	return s.Ref
+	return redactRef(s.Ref)
 }
 
 // Validate refuses sources that name no image or more than one.
@@ -134,14 +136,19 @@ func Remote(ctx context.Context, ref string, plat *v1.Platform, insecure bool, k
 	}
 	r, err := name.ParseReference(ref, nopts...)
 	if err != nil {
+		if red := redactRef(ref); red != ref {
+			// The parser's message quotes the reference, password and all.
+			return nil, fmt.Errorf("parsing image reference %q: credentials do not belong in an image reference: drop the user:password@ part and run `docker login` instead", red)
+		}
 		return nil, fmt.Errorf("parsing image reference %q: %w", ref, err)
 	}
 	if kc == nil {
 		kc = authn.DefaultKeychain
 	}
-	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(kc), remote.WithPlatform(*plat))
+	tk := &trackingKeychain{kc: kc}
+	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(tk), remote.WithPlatform(*plat))
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w (check the reference, `docker login` for private registries, and --insecure-registry for plain-HTTP ones)", r.Name(), err)
+		return nil, registryError(r, tk, err)
 	}
 	return partial.UncompressedToImage(&remoteImage{img})
 }

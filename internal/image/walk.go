@@ -376,7 +376,11 @@ func (o *options) readLayer(ctx context.Context, out *Layer, r io.Reader, verify
 	tr := tar.NewReader(lr)
 	seen := map[string]int{}
 	var buf []byte
+	groups := &pendingGroups{}
 	defer func() { out.Size = lr.n }()
+	// Groups are analysed once the layer has been read (even when it
+	// broke off: each kept file was read whole).
+	defer o.analyzeGroups(ctx, out, groups)
 	for n := 0; ; n++ {
 		if n%256 == 0 && ctx.Err() != nil {
 			out.Err = ctx.Err().Error()
@@ -474,7 +478,7 @@ func (o *options) readLayer(ctx context.Context, out *Layer, r io.Reader, verify
 				return
 			}
 		}
-		if err := o.analyze(ctx, out, &out.Entries[len(out.Entries)-1], tr, &buf); err != nil {
+		if err := o.analyze(ctx, out, &out.Entries[len(out.Entries)-1], tr, &buf, groups); err != nil {
 			out.Err = describeReadError(lr, err)
 			return
 		}
@@ -483,9 +487,10 @@ func (o *options) readLayer(ctx context.Context, out *Layer, r io.Reader, verify
 
 // analyze gives one regular file to the analyzers that want it. It
 // returns an error only when the layer stream itself failed.
-func (o *options) analyze(ctx context.Context, out *Layer, e *Entry, r io.Reader, buf *[]byte) error {
+func (o *options) analyze(ctx context.Context, out *Layer, e *Entry, r io.Reader, buf *[]byte, groups *pendingGroups) error {
 	info := e.Info()
 	var wanted []Analyzer
+	var deferred []deferredFile
 	need := int64(0)
 	for _, a := range o.analyzers {
 		if !safeRequired(a, e.Path, info) {
@@ -504,9 +509,15 @@ func (o *options) analyze(ctx context.Context, out *Layer, e *Entry, r io.Reader
 			out.Issues = append(out.Issues, Issue{Kind: IssueTooLarge, Path: e.Path, Detail: fmt.Sprintf("%d bytes, more than the %d the %s analyzer reads; not analysed by it", e.Size, limit, a.Name())})
 			continue
 		}
+		if g, ok := a.(Grouped); ok {
+			if main, ok := safeGroupOf(g, e.Path); ok {
+				deferred = append(deferred, deferredFile{a: a, main: main, limit: limit})
+				continue
+			}
+		}
 		wanted = append(wanted, a)
 	}
-	if len(wanted) == 0 {
+	if len(wanted) == 0 && len(deferred) == 0 {
 		return nil
 	}
 	f := &File{Path: e.Path, Entry: e, Layer: out.Index, scratch: o.scratch}
@@ -533,6 +544,25 @@ func (o *options) analyze(ctx context.Context, out *Layer, e *Entry, r io.Reader
 			return err
 		}
 		f.Size = n
+	}
+	for _, d := range deferred {
+		// Keep a copy of exactly what this analyzer may read until the
+		// layer ends; the read buffer is reused for the next entry.
+		ent := *e // out.Entries may grow and move before the layer ends
+		g := &File{Path: e.Path, Entry: &ent, Layer: out.Index, Size: min(f.Size, d.limit), scratch: o.scratch}
+		g.Truncated = g.Size < e.Size
+		tmp, err := os.CreateTemp(o.scratch, "group-file-*")
+		if err != nil {
+			out.Issues = append(out.Issues, Issue{Kind: IssueAnalyzer, Path: e.Path, Detail: fmt.Sprintf("%s: cannot keep the file in the scratch directory: %v", d.a.Name(), err)})
+			continue
+		}
+		g.spill = tmp
+		if _, err := io.Copy(tmp, io.NewSectionReader(f.ReaderAt(), 0, g.Size)); err != nil {
+			g.release()
+			out.Issues = append(out.Issues, Issue{Kind: IssueAnalyzer, Path: e.Path, Detail: fmt.Sprintf("%s: cannot keep the file in the scratch directory: %v", d.a.Name(), err)})
+			continue
+		}
+		groups.add(d.a, d.main, g)
 	}
 	for _, a := range wanted {
 		limit, prefix := o.maxFileSize, false
@@ -561,6 +591,90 @@ func (o *options) analyze(ctx context.Context, out *Layer, e *Entry, r io.Reader
 		}
 	}
 	return nil
+}
+
+// deferredFile is a wanted file of a Grouped analyzer.
+type deferredFile struct {
+	a     Analyzer
+	main  string
+	limit int64
+}
+
+// pendingGroups holds the files of Grouped analyzers until the layer
+// ends, in the order their groups were first seen.
+type pendingGroups struct {
+	keys      []groupKey
+	files     map[groupKey][]*File
+	analyzers map[string]Analyzer
+}
+
+type groupKey struct{ analyzer, main string }
+
+func (p *pendingGroups) add(a Analyzer, main string, f *File) {
+	if p.files == nil {
+		p.files, p.analyzers = map[groupKey][]*File{}, map[string]Analyzer{}
+	}
+	k := groupKey{a.Name(), main}
+	if _, ok := p.files[k]; !ok {
+		p.keys = append(p.keys, k)
+	}
+	p.files[k] = append(p.files[k], f)
+	p.analyzers[k.analyzer] = a
+}
+
+// analyzeGroups runs the Grouped analyzers on the groups of a layer and
+// removes the kept files.
+func (o *options) analyzeGroups(ctx context.Context, out *Layer, p *pendingGroups) {
+	for _, k := range p.keys {
+		files, a := p.files[k], p.analyzers[k.analyzer]
+		// A path given twice in one layer: the last entry wins, as in
+		// the file system view.
+		byPath := map[string]*File{}
+		var order []string
+		for _, f := range files {
+			if _, ok := byPath[f.Path]; !ok {
+				order = append(order, f.Path)
+			}
+			byPath[f.Path] = f
+		}
+		run := func(f *File) {
+			if ctx.Err() != nil {
+				return
+			}
+			v, err := safeAnalyze(ctx, a, f)
+			if err != nil {
+				out.Issues = append(out.Issues, Issue{Kind: IssueAnalyzer, Path: f.Path, Detail: fmt.Sprintf("%s: %v", a.Name(), err)})
+				return
+			}
+			if v != nil {
+				out.Results = append(out.Results, Result{Analyzer: a.Name(), Path: f.Path, Value: v})
+			}
+		}
+		if main, ok := byPath[k.main]; ok {
+			for _, p := range order {
+				if p != k.main {
+					main.Companions = append(main.Companions, byPath[p])
+				}
+			}
+			run(main)
+		} else {
+			for _, p := range order {
+				run(byPath[p])
+			}
+		}
+		for _, f := range files {
+			f.release()
+		}
+	}
+}
+
+func safeGroupOf(g Grouped, p string) (main string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			main, ok = "", false
+		}
+	}()
+	return g.GroupOf(p)
 }
 
 func safeRequired(a Analyzer, p string, info fs.FileInfo) (ok bool) {

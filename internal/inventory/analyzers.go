@@ -22,6 +22,8 @@ const (
 	AnalyzerPython    = "python"
 	AnalyzerNPM       = "npm"
 	AnalyzerNPMLock   = "npm-lock"
+	AnalyzerYarnLock  = "yarn-lock"
+	AnalyzerPNPMLock  = "pnpm-lock"
 	AnalyzerJava      = "java"
 	AnalyzerGem       = "gem"
 	maxSmallDB        = 64 << 20
@@ -44,10 +46,21 @@ type cataloger struct {
 	limit    int64
 	required func(p string, info fs.FileInfo) bool
 	parse    func(f *image.File) ([]Package, error)
+	// group, when set, names the main file of a wanted file that must be
+	// read together with others of its layer (image.Grouped).
+	group func(p string) (main string, ok bool)
 }
 
 var _ image.Analyzer = (*cataloger)(nil)
 var _ image.Limited = (*cataloger)(nil)
+var _ image.Grouped = (*cataloger)(nil)
+
+func (c *cataloger) GroupOf(p string) (string, bool) {
+	if c.group == nil {
+		return "", false
+	}
+	return c.group(p)
+}
 
 func (c *cataloger) Name() string                          { return c.name }
 func (c *cataloger) Version() int                          { return c.version }
@@ -114,6 +127,7 @@ func Analyzers() []image.Analyzer {
 	return []image.Analyzer{
 		osAnalyzer{},
 		copyrightAnalyzer{},
+		goLicenseAnalyzer{},
 		&cataloger{name: AnalyzerDpkg, version: 1, limit: maxSmallDB,
 			required: func(p string, i fs.FileInfo) bool {
 				if p == "var/lib/dpkg/status" {
@@ -128,21 +142,21 @@ func Analyzers() []image.Analyzer {
 			required: func(p string, _ fs.FileInfo) bool { return p == "lib/apk/db/installed" },
 			parse:    func(f *image.File) ([]Package, error) { return ParseAPKInstalled(f.Reader()) },
 		},
-		&cataloger{name: AnalyzerRPM, version: 1, limit: 1 << 30,
+		&cataloger{name: AnalyzerRPM, version: 2, limit: 1 << 30,
 			required: func(p string, _ fs.FileInfo) bool {
 				dir, base := path.Split(p)
-				return (dir == "var/lib/rpm/" || dir == "usr/lib/sysimage/rpm/" || dir == "usr/share/rpm/") && slices.Contains(RPMDatabases, base)
+				return rpmDBDir(dir) && (slices.Contains(RPMDatabases, base) || base == rpmSQLite+"-wal")
 			},
-			parse: func(f *image.File) ([]Package, error) {
-				if f.Size == 0 {
-					return nil, nil
+			group: func(p string) (string, bool) {
+				switch dir, base := path.Split(p); base {
+				case rpmSQLite:
+					return p, true
+				case rpmSQLite + "-wal":
+					return dir + rpmSQLite, true
 				}
-				local, err := f.LocalPath()
-				if err != nil {
-					return nil, err
-				}
-				return ParseRPMDB(local)
+				return "", false
 			},
+			parse: parseRPMFile,
 		},
 		&cataloger{name: AnalyzerBinary, version: 1, limit: image.DefaultMaxFileSize,
 			required: func(p string, i fs.FileInfo) bool {
@@ -189,7 +203,38 @@ func Analyzers() []image.Analyzer {
 				return ParseNPMLock(b)
 			},
 		},
-		&cataloger{name: AnalyzerJava, version: 1, limit: image.DefaultMaxFileSize,
+		&cataloger{name: AnalyzerYarnLock, version: 1, limit: maxSmallDB,
+			required: func(p string, i fs.FileInfo) bool {
+				return regular(i) && path.Base(p) == "yarn.lock" && !strings.Contains(p, "node_modules/")
+			},
+			parse: func(f *image.File) ([]Package, error) {
+				b, err := f.Bytes(maxSmallDB)
+				if err != nil {
+					return nil, err
+				}
+				return ParseYarnLock(b)
+			},
+		},
+		&cataloger{name: AnalyzerPNPMLock, version: 1, limit: maxSmallDB,
+			required: func(p string, i fs.FileInfo) bool {
+				if !regular(i) {
+					return false
+				}
+				if path.Base(p) == "pnpm-lock.yaml" {
+					return !strings.Contains(p, "node_modules/")
+				}
+				// pnpm's record of what it installed.
+				return strings.HasSuffix(p, "node_modules/.pnpm/lock.yaml") && strings.Count(p, "node_modules/") == 1
+			},
+			parse: func(f *image.File) ([]Package, error) {
+				b, err := f.Bytes(maxSmallDB)
+				if err != nil {
+					return nil, err
+				}
+				return ParsePNPMLock(b)
+			},
+		},
+		&cataloger{name: AnalyzerJava, version: 2, limit: image.DefaultMaxFileSize,
 			required: func(p string, i fs.FileInfo) bool { return regular(i) && javaArchive(p) },
 			parse: func(f *image.File) ([]Package, error) {
 				return ParseJavaArchive(f.ReaderAt(), f.Size, f.Path)

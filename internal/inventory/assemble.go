@@ -32,6 +32,8 @@ func FromContents(c *image.Contents) *Inventory {
 		}
 	}
 
+	goLic := goLicenses(c)
+
 	hasDB := false
 	for _, a := range []string{AnalyzerDpkg, AnalyzerAPK, AnalyzerRPM, AnalyzerOS} {
 		for _, r := range c.ResultsOf(a) {
@@ -81,6 +83,9 @@ func FromContents(c *image.Contents) *Inventory {
 			}
 			if p.Type == Deb && len(p.Licenses) == 0 {
 				p.Licenses = licenses[p.Name]
+			}
+			if p.Type == Golang && len(p.Licenses) == 0 {
+				p.Licenses = goPackageLicenses(&p, goLic)
 			}
 			if p.Layer >= 0 && p.Layer < len(c.Layers) {
 				p.LayerDiffID = c.Layers[p.Layer].DiffID.String()

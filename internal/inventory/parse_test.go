@@ -4,12 +4,18 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/zlib"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/palisade-sec/palisade/internal/image"
 )
 
 const pkgdb = "testdata/pkgdb/"
@@ -498,3 +504,31 @@ func TestPURL(t *testing.T) {
 }
 
 func zlibWriter(w *bytes.Buffer) *zlib.Writer { return zlib.NewWriter(w) }
+
+// TestParseRPMSQLiteWAL reads a database whose package is only in its
+// write-ahead log, through the analyzer (the log next to the database in
+// one layer) and without the log.
+func TestParseRPMSQLiteWAL(t *testing.T) {
+	db, wal := walSeed(t)
+	alone := filepath.Join(t.TempDir(), "rpmdb.sqlite")
+	os.WriteFile(alone, db, 0o600)
+	if ps, err := ParseRPMDB(alone); err != nil || len(ps) != 0 {
+		t.Fatalf("database alone: %v %v", names(ps), err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, testLayer(t, map[string]string{
+		"usr/lib/sysimage/rpm/rpmdb.sqlite-wal": string(wal),
+		"usr/lib/sysimage/rpm/rpmdb.sqlite":     string(db),
+		"etc/os-release":                        "ID=amzn\nVERSION_ID=2023\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := image.Walk(context.Background(), img, image.WithAnalyzers(Analyzers()...), image.WithScratchDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := FromContents(c)
+	if inv.Count(RPM) != 1 || len(inv.Errors) != 0 || inv.Packages[0].File != "usr/lib/sysimage/rpm/rpmdb.sqlite" {
+		t.Errorf("inventory %+v", inv)
+	}
+}

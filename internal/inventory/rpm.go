@@ -1,12 +1,17 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	_ "github.com/glebarez/go-sqlite" // pure-Go SQLite driver for rpmdb.sqlite
 	rpmdb "github.com/knqyf263/go-rpmdb/pkg"
+
+	"github.com/palisade-sec/palisade/internal/image"
 )
 
 // RPMDatabases are the file names of the three RPM database formats:
@@ -14,9 +19,74 @@ import (
 // (RHEL 9, Fedora 33+, Amazon Linux 2023).
 var RPMDatabases = []string{"Packages", "Packages.db", "rpmdb.sqlite"}
 
+const (
+	rpmSQLite = "rpmdb.sqlite"
+	// maxRPMWAL bounds the SQLite write-ahead log read with an RPM
+	// database; rpm's own logs stay far below it.
+	maxRPMWAL = 256 << 20
+)
+
+// rpmDBDir reports whether dir ("var/lib/rpm/") holds RPM databases.
+func rpmDBDir(dir string) bool {
+	return dir == "var/lib/rpm/" || dir == "usr/lib/sysimage/rpm/" || dir == "usr/share/rpm/"
+}
+
+// parseRPMFile reads the RPM database of one layer. rpmdb.sqlite comes
+// with its write-ahead log when the layer has one that is not empty: rpm
+// keeps the log file (0 bytes after a clean exit, when rpm checkpoints it
+// into the database) and a process that died with the database open
+// leaves committed transactions, packages included, only in the log.
+func parseRPMFile(f *image.File) ([]Package, error) {
+	if f.Size == 0 {
+		return nil, nil
+	}
+	switch path.Base(f.Path) {
+	case rpmSQLite + "-wal":
+		// Its database is not in this layer: the layer changed only the
+		// log (a snapshotter that copies changed files only, such as
+		// kaniko). Its transactions cannot be read without the database.
+		return nil, fmt.Errorf("the layer changes the RPM database's write-ahead log (%d bytes) but not %s: the packages of the transactions in the log are not listed; the database as an earlier layer left it is", f.Size, rpmSQLite)
+	case rpmSQLite:
+		var wal *image.File
+		for _, c := range f.Companions {
+			if path.Base(c.Path) == rpmSQLite+"-wal" && c.Size > 0 {
+				wal = c
+			}
+		}
+		if wal == nil {
+			break
+		}
+		if wal.Entry != nil && wal.Entry.Size > maxRPMWAL || wal.Truncated {
+			local, err := f.LocalPath()
+			if err != nil {
+				return nil, err
+			}
+			ps, err := ParseRPMDB(local)
+			return ps, errors.Join(err, fmt.Errorf("the write-ahead log next to the RPM database is larger than %d bytes: the database was read without it, and packages of transactions still in the log are missing", maxRPMWAL))
+		}
+		// SQLite finds the log by name next to the database, and
+		// replays it: give it copies of both in a directory of their own.
+		dir, err := f.LocalDir()
+		if err != nil {
+			return nil, err
+		}
+		return ParseRPMDB(filepath.Join(dir, rpmSQLite))
+	}
+	local, err := f.LocalPath()
+	if err != nil {
+		return nil, err
+	}
+	return ParseRPMDB(local)
+}
+
 // ParseRPMDB reads an RPM database file of any of the three formats,
 // found on disk at path (go-rpmdb opens files by name). gpg-pubkey
 // pseudo-packages are skipped.
+//
+// An SQLite database is read together with its write-ahead log when
+// path+"-wal" lies next to it, and SQLite may then write to both (it
+// replays the log and checkpoints it on close): give it copies, as the
+// image analyzer does.
 func ParseRPMDB(path string) (ps []Package, err error) {
 	defer func() {
 		// go-rpmdb indexes header blobs with offsets from the file; a
