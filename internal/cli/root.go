@@ -41,6 +41,7 @@ benchmarks. Every finding belongs to one control of that matrix.`,
 	root.AddCommand(nodeCommands(ios)...)
 	root.AddCommand(vulnCommands(ios)...)
 	root.AddCommand(newCmdKube(ios)...)
+	root.AddCommand(newCmdRBACGroups(ios)...)
 	return root
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/image/assess"
 	"github.com/palisade-sec/palisade/internal/kube/checks"
+	"github.com/palisade-sec/palisade/internal/kube/identity"
 	"github.com/palisade-sec/palisade/internal/node"
 	"github.com/palisade-sec/palisade/internal/vuln"
 )
@@ -22,6 +23,7 @@ func All() *finding.Registry {
 	rules = append(rules, assess.Rules()...)
 	rules = append(rules, node.Rules()...)
 	rules = append(rules, checks.Rules()...)
+	rules = append(rules, identity.KubeconfigRules()...)
 	rules = append(rules, vuln.Rules()...)
 	reg, err := finding.NewRegistry(rules...)
 	if err != nil {

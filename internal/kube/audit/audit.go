@@ -32,7 +32,7 @@ const (
 )
 
 // Controls are the controls the Kubernetes checks implement.
-var Controls = []control.ID{control.Namespaces, control.NetworkPolicies, control.PodSecurity, control.Secrets, control.ImageProvenance}
+var Controls = []control.ID{control.Namespaces, control.NetworkPolicies, control.PodSecurity, control.Secrets, control.ImageProvenance, control.RBAC, control.Identity, control.Upgrades}
 
 // Options configure an audit.
 type Options struct {
@@ -165,6 +165,9 @@ var controlResources = map[control.ID][]string{
 	control.PodSecurity:     {"pods", "deployments.apps", "daemonsets.apps", "statefulsets.apps"},
 	control.Secrets:         {"secrets", "configmaps", "pods", "deployments.apps"},
 	control.ImageProvenance: {"pods", "deployments.apps", "daemonsets.apps", "statefulsets.apps"},
+	control.RBAC:            {"roles.rbac.authorization.k8s.io", "rolebindings.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io"},
+	control.Identity:        {"clusterrolebindings.rbac.authorization.k8s.io", "rolebindings.rbac.authorization.k8s.io"},
+	control.Upgrades:        {"nodes", "deployments.apps", "pods"},
 }
 
 // resourceControls maps a resource to the controls that lose coverage

@@ -42,6 +42,9 @@ type Options struct {
 	Official imageref.OfficialSet
 	// Enabled filters rules; nil runs every non-optional rule.
 	Enabled func(*finding.Rule) bool
+	// Upgrade configures the version and API checks (target version,
+	// release table, today's date).
+	Upgrade UpgradeOptions
 }
 
 // Pass is the state of one run of the checks over one snapshot. Shared
@@ -69,6 +72,9 @@ type shared struct {
 	imagesOnce sync.Once
 	images     *imageref.Policy
 	imagesErr  error
+
+	rbacOnce sync.Once
+	rbac     *rbacShared
 }
 
 // Run applies checks to a snapshot and returns the findings, sorted.
@@ -158,6 +164,9 @@ func Checks() []Check {
 	out = append(out, pspChecks...)
 	out = append(out, secretChecks...)
 	out = append(out, netpolChecks...)
+	out = append(out, rbacChecks()...)
+	out = append(out, identityChecks()...)
+	out = append(out, upgradeChecks()...)
 	slices.SortFunc(out, func(a, b Check) int { return strings.Compare(a.Rule.ID, b.Rule.ID) })
 	return out
 }

@@ -19,7 +19,7 @@ func TestRulesRegistry(t *testing.T) {
 	for _, r := range reg.All() {
 		area := strings.Split(r.ID, "-")[1]
 		switch area {
-		case "K8S", "NET", "PSS", "SEC":
+		case "K8S", "NET", "PSS", "SEC", "RBAC", "ID", "UPG":
 		default:
 			t.Errorf("%s: area %s is not one of this package's (K8S, NET, PSS, SEC)", r.ID, area)
 		}

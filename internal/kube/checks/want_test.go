@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/palisade-sec/palisade/internal/finding"
 	"github.com/palisade-sec/palisade/internal/kube/load"
+	"github.com/palisade-sec/palisade/internal/kube/upgrade"
 )
 
 // TestWant runs the checks named by each fixture's "# check:" header on
@@ -24,7 +26,7 @@ import (
 // must be reported on its line, and nothing else.
 //
 // Other headers: "# pss-level: baseline", "# pss-version: v1.N",
-// "# images.allow: PATTERN".
+// "# images.allow: PATTERN", "# now: YYYY-MM-DD", "# upgrade-to: v1.N".
 func TestWant(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "want", "*.yaml"))
 	if err != nil || len(files) == 0 {
@@ -95,6 +97,7 @@ func parseFixture(t *testing.T, data []byte) (header, []want) {
 	var ws []want
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	line := 0
+	var err error
 	for sc.Scan() {
 		line++
 		text := sc.Text()
@@ -110,6 +113,16 @@ func parseFixture(t *testing.T, data []byte) (header, []want) {
 				t.Fatal(err)
 			}
 			h.opts.PSSVersion = ver
+		}
+		if v, ok := strings.CutPrefix(text, "# now:"); ok {
+			if h.opts.Upgrade.Now, err = time.Parse(time.DateOnly, strings.TrimSpace(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, ok := strings.CutPrefix(text, "# upgrade-to:"); ok {
+			if h.opts.Upgrade.Target, err = upgrade.ParseVersion(strings.TrimSpace(v)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if v, ok := strings.CutPrefix(text, "# images.allow:"); ok {
 			h.opts.Images.Allow = append(h.opts.Images.Allow, strings.TrimSpace(v))

@@ -1,0 +1,332 @@
+package rbac
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/palisade-sec/palisade/internal/kube/load"
+)
+
+func TestRuleAllows(t *testing.T) {
+	tests := []struct {
+		name string
+		rule Rule
+		req  Request
+		want bool
+	}{
+		{"exact", Rule{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"pods"}}, Request{Verb: "get", Resource: "pods"}, true},
+		{"other verb", Rule{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"pods"}}, Request{Verb: "list", Resource: "pods"}, false},
+		{"other group", Rule{Verbs: []string{"get"}, APIGroups: []string{"apps"}, Resources: []string{"pods"}}, Request{Verb: "get", Resource: "pods"}, false},
+		{"wildcards", Rule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}, Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, true},
+		{"resource does not cover subresource", Rule{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"pods"}}, Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
+		{"subresource", Rule{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"pods/exec"}}, Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
+		{"star slash subresource", Rule{Verbs: []string{"get"}, APIGroups: []string{"*"}, Resources: []string{"*/scale"}}, Request{Verb: "get", Group: "apps", Resource: "deployments", Subresource: "scale"}, true},
+		{"resource slash star is literal", Rule{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"pods/*"}}, Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
+		{"star covers subresources", Rule{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"*"}}, Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
+		{"name listed", Rule{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"a"}}, Request{Verb: "get", Resource: "secrets", Name: "a"}, true},
+		{"name not listed", Rule{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"a"}}, Request{Verb: "get", Resource: "secrets", Name: "b"}, false},
+		{"names never allow list", Rule{Verbs: []string{"list"}, APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"a"}}, Request{Verb: "list", Resource: "secrets"}, false},
+		{"url exact", Rule{Verbs: []string{"get"}, NonResourceURLs: []string{"/metrics"}}, Request{Verb: "get", Path: "/metrics"}, true},
+		{"url prefix", Rule{Verbs: []string{"get"}, NonResourceURLs: []string{"/api/*"}}, Request{Verb: "get", Path: "/api/v1"}, true},
+		{"url star", Rule{Verbs: []string{"get"}, NonResourceURLs: []string{"*"}}, Request{Verb: "get", Path: "/healthz"}, true},
+		{"url not resource", Rule{Verbs: []string{"get"}, NonResourceURLs: []string{"/metrics"}}, Request{Verb: "get", Resource: "pods"}, false},
+		{"resource rule not url", Rule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}, Request{Verb: "get", Path: "/metrics"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.rule.Allows(&tt.req); got != tt.want {
+				t.Errorf("%s allows %s = %v, want %v", tt.rule, tt.req, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseSubject(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Subject
+		ok   bool
+	}{
+		{"alice", Subject{Kind: UserKind, Name: "alice"}, true},
+		{"user:alice", Subject{Kind: UserKind, Name: "alice"}, true},
+		{"group:devs", Subject{Kind: GroupKind, Name: "devs"}, true},
+		{"sa:ci/deployer", Subject{Kind: ServiceAccountKind, Namespace: "ci", Name: "deployer"}, true},
+		{"serviceaccount:ci:deployer", Subject{Kind: ServiceAccountKind, Namespace: "ci", Name: "deployer"}, true},
+		{"system:serviceaccount:ci:deployer", Subject{Kind: ServiceAccountKind, Namespace: "ci", Name: "deployer"}, true},
+		{"system:kube-scheduler", Subject{Kind: UserKind, Name: "system:kube-scheduler"}, true},
+		{"sa:deployer", Subject{}, false},
+		{"", Subject{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseSubject(tt.in)
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("ParseSubject(%q) = %+v, %v; want %+v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseRequest(t *testing.T) {
+	tests := []struct {
+		verb, res, ns string
+		want          Request
+		err           bool
+	}{
+		{"create", "pods", "ci", Request{Verb: "create", Resource: "pods", Namespace: "ci"}, false},
+		{"create", "deployments", "", Request{Verb: "create", Group: "apps", Resource: "deployments"}, false},
+		{"get", "ingresses", "", Request{Verb: "get", Group: "networking.k8s.io", Resource: "ingresses"}, false},
+		{"get", "events", "", Request{Verb: "get", Resource: "events"}, false},
+		{"create", "pods/exec", "x", Request{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: "x"}, false},
+		{"patch", "deployments.apps/scale", "", Request{Verb: "patch", Group: "apps", Resource: "deployments", Subresource: "scale"}, false},
+		{"get", "/metrics", "", Request{Verb: "get", Path: "/metrics"}, false},
+		{"get", "/metrics", "x", Request{}, true},
+		{"", "pods", "", Request{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseRequest(tt.verb, tt.res, tt.ns, "")
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("ParseRequest(%q, %q, %q) = %+v, %v; want %+v", tt.verb, tt.res, tt.ns, got, err, tt.want)
+		}
+	}
+}
+
+const fixture = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: ci}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer, namespace: ci}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-admin}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+- {nonResourceURLs: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: deployer-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: deployer, namespace: ci}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-maker, namespace: ci}
+rules:
+- {apiGroups: [""], resources: ["pods"], verbs: ["create", "get"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev-pods, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-maker}
+subjects:
+- {kind: User, name: dev, apiGroup: rbac.authorization.k8s.io}
+- {kind: ServiceAccount, name: builder}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: monitoring}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: monitoring-endpoints
+  labels: {rbac.example.com/aggregate-to-monitoring: "true"}
+rules:
+- {apiGroups: [""], resources: ["services", "endpoints", "pods"], verbs: ["get", "list", "watch"]}
+- {nonResourceURLs: ["/metrics"], verbs: ["get"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: monitors, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+subjects:
+- {kind: Group, name: monitors, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: all-sa-read-secret}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: one-secret}
+subjects:
+- {kind: Group, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: one-secret}
+rules:
+- {apiGroups: [""], resources: ["secrets"], resourceNames: ["ci-config"], verbs: ["get"]}
+`
+
+func fixtureModel(t *testing.T) *Model {
+	t.Helper()
+	s := load.Bytes("fixture", []byte(fixture))
+	if len(s.Errors) > 0 {
+		t.Fatalf("fixture: %v", s.Errors)
+	}
+	return FromSnapshot(s)
+}
+
+func TestAuthorize(t *testing.T) {
+	m := fixtureModel(t)
+	dev := IdentityOf(Subject{Kind: UserKind, Name: "dev"})
+	builder := IdentityOf(Subject{Kind: ServiceAccountKind, Namespace: "ci", Name: "builder"})
+	monitor := Identity{User: "mona", Groups: []string{"monitors", Authenticated}}
+	tests := []struct {
+		name string
+		id   Identity
+		req  Request
+		want bool
+	}{
+		{"dev creates pods in ci", dev, Request{Verb: "create", Resource: "pods", Namespace: "ci"}, true},
+		{"dev not elsewhere", dev, Request{Verb: "create", Resource: "pods", Namespace: "prod"}, false},
+		{"dev not cluster-wide", dev, Request{Verb: "create", Resource: "pods"}, false},
+		{"sa without namespace in a RoleBinding is the binding's", builder, Request{Verb: "get", Resource: "pods", Namespace: "ci"}, true},
+		{"aggregated rules", monitor, Request{Verb: "list", Resource: "endpoints", Namespace: "ci"}, true},
+		{"aggregated rules stop at the namespace", monitor, Request{Verb: "list", Resource: "endpoints", Namespace: "prod"}, false},
+		{"url rules of a RoleBinding never apply", monitor, Request{Verb: "get", Path: "/metrics"}, false},
+		{"implicit namespace group, named secret", builder, Request{Verb: "get", Resource: "secrets", Name: "ci-config", Namespace: "ci"}, true},
+		{"implicit group, other secret", builder, Request{Verb: "get", Resource: "secrets", Name: "db", Namespace: "ci"}, false},
+		{"masters", Identity{User: "root", Groups: []string{Masters}}, Request{Verb: "delete", Resource: "nodes"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := m.Authorize(tt.id, tt.req)
+			if d.Allowed != tt.want {
+				t.Errorf("Authorize(%v, %s) = %v (%s), want %v", tt.id, tt.req, d.Allowed, d.Reason, tt.want)
+			}
+		})
+	}
+	if r := m.Role(true, "", "monitoring"); r == nil || len(r.Rules) != 2 || !slices.Equal(r.AggregatedFrom, []string{"monitoring-endpoints"}) {
+		t.Errorf("aggregated role = %+v", r)
+	}
+}
+
+func TestWhoCan(t *testing.T) {
+	m := fixtureModel(t)
+	got := m.WhoCan(Request{Verb: "create", Resource: "pods", Namespace: "ci"})
+	var names []string
+	for _, h := range got {
+		names = append(names, h.Subject.String())
+	}
+	want := []string{"group system:masters", "user dev", "sa ci/builder", "sa ci/deployer"}
+	if !slices.Equal(names, want) {
+		t.Errorf("who can create pods in ci = %v, want %v", names, want)
+	}
+}
+
+func TestEscalation(t *testing.T) {
+	m := fixtureModel(t)
+	g := m.NewGraph()
+	p := g.Explore(Subject{Kind: UserKind, Name: "dev"})
+	if !p.Escalates() {
+		t.Fatalf("dev does not escalate: %+v", p)
+	}
+	want := "user dev -> create pods in ci -> sa ci/deployer -> clusterrolebinding deployer-admin -> cluster-admin"
+	if got := p.Chain(); got != want {
+		t.Errorf("chain = %q\nwant  %q", got, want)
+	}
+	p = g.Explore(Subject{Kind: ServiceAccountKind, Namespace: "ci", Name: "deployer"})
+	if p.Escalates() || len(p.Steps) != 0 {
+		t.Errorf("cluster-admin escalates: %s", p.Chain())
+	}
+	p = g.Explore(Subject{Kind: GroupKind, Name: "monitors"})
+	if p.Escalates() {
+		t.Errorf("monitors escalate: %s", p.Chain())
+	}
+	for _, p := range g.ExploreAll() {
+		if p.Escalates() && !strings.HasSuffix(p.Chain(), "cluster-admin") {
+			t.Errorf("unexpected escalation %s", p.Chain())
+		}
+	}
+}
+
+func TestEscalationKinds(t *testing.T) {
+	admin := NewRole(true, "", "cluster-admin", []Rule{{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}}, nil)
+	role := func(name string, rules ...Rule) *Role { return NewRole(true, "", name, rules, nil) }
+	crb := func(name, role string, s ...Subject) *Binding {
+		return &Binding{Cluster: true, Name: name, RoleKind: "ClusterRole", RoleName: role, Subjects: s}
+	}
+	rb := func(ns, name, role string, s ...Subject) *Binding {
+		return &Binding{Namespace: ns, Name: name, RoleKind: "ClusterRole", RoleName: role, Subjects: s}
+	}
+	u := func(n string) Subject { return Subject{Kind: UserKind, Name: n} }
+	sa := func(ns, n string) Subject { return Subject{Kind: ServiceAccountKind, Namespace: ns, Name: n} }
+	core := func(verbs []string, res ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{""}, Resources: res}
+	}
+	rbacRule := func(verbs []string, res ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: res}
+	}
+	in := Input{
+		Roles: []*Role{admin,
+			role("impersonator", core([]string{"impersonate"}, "users", "groups")),
+			role("group-impersonator", core([]string{"impersonate"}, "groups")),
+			role("binder", rbacRule([]string{"bind"}, "clusterroles"), rbacRule([]string{"create"}, "clusterrolebindings")),
+			role("token-minter", core([]string{"create"}, "serviceaccounts/token")),
+			role("secret-reader", core([]string{"list"}, "secrets")),
+			role("exec", core([]string{"create"}, "pods/exec")),
+			role("csr", Rule{Verbs: []string{"create"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}},
+				Rule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}},
+				Rule{Verbs: []string{"approve"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, ResourceNames: nil}),
+			role("ns-binder", rbacRule([]string{"bind"}, "clusterroles"), rbacRule([]string{"create"}, "rolebindings")),
+		},
+		Bindings: []*Binding{
+			crb("admins", "cluster-admin", sa("kube-system", "ops")),
+			crb("imp", "impersonator", u("imp")),
+			crb("gimp", "group-impersonator", u("gimp")),
+			crb("bind", "binder", u("binder")),
+			rb("kube-system", "mint", "token-minter", u("minter")),
+			rb("kube-system", "read", "secret-reader", u("reader")),
+			rb("kube-system", "exec", "exec", u("execer")),
+			crb("csr", "csr", u("signer")),
+			rb("team", "nsbind", "ns-binder", u("teamlead")),
+		},
+		Workloads:    []Subject{sa("kube-system", "ops")},
+		TokenSecrets: map[Subject][]string{sa("kube-system", "ops"): {"ops-token"}},
+	}
+	m := Build(in)
+	g := m.NewGraph()
+	tests := []struct {
+		user, chain string
+	}{
+		{"imp", "user imp -> impersonate group system:masters -> cluster-admin"},
+		{"gimp", "user gimp -> clusterrolebinding gimp -> group-impersonator"},
+		{"binder", "user binder -> bind ClusterRole cluster-admin to itself -> cluster-admin"},
+		{"minter", "user minter -> create a token in kube-system -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
+		{"reader", "user reader -> read token Secrets in kube-system -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
+		{"execer", "user execer -> exec into its pods in kube-system -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
+		{"signer", "user signer -> issue and approve a client certificate for group system:masters -> cluster-admin"},
+		{"teamlead", "user teamlead -> bind ClusterRole admin in team -> admin of namespace team"},
+	}
+	for _, tt := range tests {
+		p := g.Explore(u(tt.user))
+		if got := p.Chain(); got != tt.chain {
+			t.Errorf("%s:\n got %s\nwant %s", tt.user, got, tt.chain)
+		}
+	}
+}
+
+// TestExplorerReuse checks that one explorer reused across subjects
+// (ExploreAll) answers as a fresh one does.
+func TestExplorerReuse(t *testing.T) {
+	m := Build(synthetic())
+	g := m.NewGraph()
+	all := g.ExploreAll()
+	if len(all) < 1000 {
+		t.Fatalf("only %d subjects", len(all))
+	}
+	for i := 0; i < len(all); i += 37 {
+		fresh := g.Explore(all[i].Start.Subject)
+		if fresh.Chain() != all[i].Chain() || fresh.Reached != all[i].Reached {
+			t.Errorf("%s: reused %q (%d reached), fresh %q (%d reached)", all[i].Start, all[i].Chain(), all[i].Reached, fresh.Chain(), fresh.Reached)
+		}
+	}
+}
