@@ -19,6 +19,7 @@ import (
 	"github.com/palisade-sec/palisade/internal/kube/checks"
 	"github.com/palisade-sec/palisade/internal/kube/load"
 	"github.com/palisade-sec/palisade/internal/kube/netpol"
+	"github.com/palisade-sec/palisade/internal/kube/upgrade"
 	"github.com/palisade-sec/palisade/internal/scan"
 )
 
@@ -51,11 +52,17 @@ func (f *ClusterFlags) register(cmd *cobra.Command, nsHelp string) {
 type PSSFlags struct {
 	Version string
 	Level   string
+	// Releases replaces the embedded Kubernetes release table; UpgradeTo
+	// names a planned upgrade the upgrade checks also judge.
+	Releases  string
+	UpgradeTo string
 }
 
 func (f *PSSFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Version, "pss-version", "latest", "Pod Security Standards version to judge at: latest or v1.N (\"would this pass at v1.N\")")
 	cmd.Flags().StringVar(&f.Level, "pss-level", "restricted", "Pod Security level workloads should meet: baseline or restricted")
+	cmd.Flags().StringVar(&f.Releases, "releases", "", "Kubernetes release table (JSON) to use instead of the embedded one, for end-of-life and skew checks")
+	cmd.Flags().StringVar(&f.UpgradeTo, "upgrade-to", "", "also judge readiness for an upgrade to this version, v1.N (see 'palisade upgrade check')")
 }
 
 func (f *PSSFlags) options() (checks.Options, error) {
@@ -79,6 +86,20 @@ func (f *PSSFlags) options() (checks.Options, error) {
 		o.PSSLevel = api.LevelRestricted
 	default:
 		return o, usageErrorf("--pss-level %q: use baseline or restricted", f.Level)
+	}
+	if f.Releases != "" {
+		t, err := upgrade.LoadTable(f.Releases)
+		if err != nil {
+			return o, usageErrorf("--releases: %v", err)
+		}
+		o.Upgrade.Releases = t
+	}
+	if f.UpgradeTo != "" {
+		t, err := upgrade.ParseVersion(f.UpgradeTo)
+		if err != nil {
+			return o, usageErrorf("--upgrade-to: %v", err)
+		}
+		o.Upgrade.Target = upgrade.MinorOf(t.Major, t.Minor)
 	}
 	return o, nil
 }
