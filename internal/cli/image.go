@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -222,20 +220,6 @@ func inspectResult(a *assess.Assessment) *InspectResult {
 		r.Errors = append(r.Errors, report.Error{Target: "/" + e.File, Message: e.Message})
 	}
 	return r
-}
-
-func openOutput(ios *IO, path string) (io.Writer, func() error, error) {
-	if path == "" {
-		return ios.Out, func() error { return nil }, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, nil, usageErrorf("cannot create the output directory: %w", err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, usageErrorf("cannot write the output: %w", err)
-	}
-	return f, f.Close, nil
 }
 
 func imageInspectRun(ctx context.Context, opts *ImageInspectOptions) error {

@@ -89,23 +89,16 @@ func configName(cfg *config.Config) string {
 
 // emit writes the report and turns the threshold into an exit code.
 func (f *ReportFlags) emit(ios *IO, p *prepared, rep *report.Report) error {
-	var w io.Writer = ios.Out
-	color := ios.OutTTY && os.Getenv("NO_COLOR") == ""
-	if f.Output != "" {
-		if dir := filepath.Dir(f.Output); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return usageErrorf("cannot create the output directory: %w", err)
-			}
-		}
-		file, err := os.Create(f.Output)
-		if err != nil {
-			return usageErrorf("cannot write the report: %w", err)
-		}
-		defer file.Close()
-		w = file
-		color = false
+	color := f.Output == "" && ios.OutTTY && os.Getenv("NO_COLOR") == ""
+	w, closeOut, err := openOutput(ios, f.Output)
+	if err != nil {
+		return err
 	}
 	if err := report.Write(w, rep, p.format, report.Options{Color: color}); err != nil {
+		closeOut()
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := closeOut(); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if len(rep.Targets) == 0 && len(rep.Errors) > 0 {
@@ -125,4 +118,20 @@ func (f *ReportFlags) emit(ios *IO, p *prepared, rep *report.Report) error {
 		return &FindingsError{Threshold: p.threshold.String(), Count: n}
 	}
 	return nil
+}
+
+// openOutput returns where a command writes: the file named by --output
+// (its directory created), or standard output.
+func openOutput(ios *IO, path string) (io.Writer, func() error, error) {
+	if path == "" {
+		return ios.Out, func() error { return nil }, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, nil, usageErrorf("cannot create the output directory: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, usageErrorf("cannot write the output: %w", err)
+	}
+	return f, f.Close, nil
 }
