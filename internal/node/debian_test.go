@@ -9,15 +9,16 @@ import (
 )
 
 // debianRoot is the real Debian bookworm minbase root file system that
-// .ci/setup-node.sh builds with debootstrap and caches.
+// .ci/setup-image.sh builds with debootstrap (atomically: it exists only
+// when complete) and that the image and vulnerability tests share.
 func debianRoot(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(cmp.Or(os.Getenv("PALISADE_TEST_CACHE"), "/var/cache/palisade-test"), "debian-bookworm-minbase")
-	if _, err := os.Stat(filepath.Join(dir, ".palisade-complete")); err != nil {
+	dir := filepath.Join(cmp.Or(os.Getenv("PALISADE_TEST_CACHE"), "/var/cache/palisade-test"), "bookworm-minbase")
+	if _, err := os.Stat(filepath.Join(dir, "var/lib/dpkg/status")); err != nil {
 		if testing.Short() {
-			t.Skip("no Debian test root; run .ci/setup-node.sh")
+			t.Skip("no Debian test root; run .ci/setup-image.sh")
 		}
-		t.Fatalf("no Debian test root at %s: run .ci/setup-node.sh (as root) first", dir)
+		t.Fatalf("no Debian test root at %s: run .ci/setup-image.sh (as root) first", dir)
 	}
 	return dir
 }
