@@ -156,7 +156,7 @@ func clusterAuditRun(opts *ClusterAuditOptions) error {
 	co.Enabled = p.scanOpts.Policy.Enabled
 	ctx, cancel := signalContext(opts.Timeout)
 	defer cancel()
-	lo := load.ClusterOptions{Kubeconfig: opts.Kubeconfig, Context: opts.Context, Namespaces: opts.Namespaces}
+	lo := load.ClusterOptions{Kubeconfig: opts.Kubeconfig, Context: opts.Context, Namespaces: opts.Namespaces, DeprecatedAPIs: true}
 	if opts.IO.ErrTTY {
 		lo.Progress = func(msg string) { fmt.Fprintf(opts.IO.Err, "\r\x1b[K%s", msg) }
 	}

@@ -95,6 +95,9 @@ func TestClusterAuditCommand(t *testing.T) {
 	if _, err := cs.CoreV1().Pods("shop").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// A client of a deprecated API (componentstatuses, deprecated in
+	// v1): only the API server's metrics show it.
+	_ = cs.CoreV1().RESTClient().Get().AbsPath("/api/v1/componentstatuses").Do(ctx).Error()
 	admin, err := c.WriteKubeconfig(c.Admin, "admin", "")
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +115,15 @@ func TestClusterAuditCommand(t *testing.T) {
 	}
 	if !strings.Contains(stdout, `"PAL-K8S-011"`) || !strings.Contains(stdout, `"Pod/shop/web"`) {
 		t.Errorf("report lacks the latest-tag finding on Pod/shop/web")
+	}
+	requested := false
+	for _, f := range rep.Findings {
+		if f.RuleID == "PAL-UPG-009" && f.Target == "Cluster/admin" && strings.Contains(f.Message, "clients have requested v1 componentstatuses (deprecated)") {
+			requested = true
+		}
+	}
+	if !requested {
+		t.Errorf("no finding on the deprecated API requested (componentstatuses) from the API server's metrics")
 	}
 	code, stdout, _ = run(t, "", "netpol", "explain", "web", "-n", "shop", "--kubeconfig", admin)
 	if code != 0 || !strings.Contains(stdout, "not isolated: no policy selects this pod for ingress") {
@@ -142,6 +154,9 @@ func TestClusterAuditCommand(t *testing.T) {
 		if strings.HasPrefix(e.Message, "not assessed: ") {
 			notAssessed++
 		}
+	}
+	if !strings.Contains(stdout, "cannot get /metrics") {
+		t.Errorf("limited audit does not say the deprecated-API metric was not read")
 	}
 	if notAssessed < 10 || !strings.Contains(stdout, `"Pod/shop/web"`) {
 		t.Errorf("limited audit: %d not-assessed errors, findings on the readable pod expected:\n%s", notAssessed, stdout)

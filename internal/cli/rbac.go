@@ -572,18 +572,14 @@ func upgradeCheckRun(opts *UpgradeCheckOptions) error {
 	} else {
 		ctx, cancel := signalContext(opts.Timeout)
 		defer cancel()
-		s, err := load.Cluster(ctx, load.ClusterOptions{Kubeconfig: opts.Kubeconfig, Context: opts.Context})
+		s, err := load.Cluster(ctx, load.ClusterOptions{Kubeconfig: opts.Kubeconfig, Context: opts.Context, DeprecatedAPIs: true})
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
 		snaps = []*kube.Snapshot{s}
-		cfg, _, _, err := load.RESTConfig(opts.Kubeconfig, opts.Context)
-		if err == nil {
-			reqs, err := upgrade.FetchDeprecated(ctx, cfg)
-			if err != nil {
-				results = append(results, scan.Result{Err: &report.Error{Target: s.Name, Message: "not assessed: deprecated APIs requested from the API server: " + err.Error()}})
-			} else {
-				results = append(results, requestedFindings(s, reqs, target, p))
+		for _, g := range s.Gaps {
+			if g.Resource == load.MetricsPath {
+				results = append(results, scan.Result{Err: &report.Error{Target: s.Name, Message: "not assessed: deprecated APIs requested from the API server: cannot get " + g.Resource + ": " + g.Reason}})
 			}
 		}
 	}
@@ -598,7 +594,7 @@ func upgradeCheckRun(opts *UpgradeCheckOptions) error {
 	for _, s := range snaps {
 		fs := checks.Run(s, list, co)
 		res := scan.Result{Target: report.Target{Name: s.Name, Kind: KindUpgrade, Controls: []control.ID{control.Upgrades}}, Findings: fs}
-		sum := readinessSummary(s, target, table, p.scanOpts.Now, append(fs, results0Findings(results)...))
+		sum := readinessSummary(s, target, table, p.scanOpts.Now, fs)
 		res.Summary = &sum
 		readiness = append(readiness, sum)
 		results = append(results, res)
@@ -616,46 +612,6 @@ func upgradeCheckRun(opts *UpgradeCheckOptions) error {
 		}
 	}
 	return nil
-}
-
-// results0Findings are the findings of results without a target (the
-// deprecated APIs the API server was asked for).
-func results0Findings(rs []scan.Result) []finding.Finding {
-	var out []finding.Finding
-	for _, r := range rs {
-		if r.Err == nil {
-			out = append(out, r.Findings...)
-		}
-	}
-	return out
-}
-
-// requestedFindings turns the API server's record of deprecated APIs
-// requested into findings: removed at the target, or deprecated.
-func requestedFindings(s *kube.Snapshot, reqs []upgrade.RequestedDeprecated, target upgrade.Version, p *prepared) scan.Result {
-	var res scan.Result
-	for _, r := range reqs {
-		rule := checks.UPGDeprecatedAPI
-		when := "deprecated"
-		if r.RemovedRelease != "" {
-			when = "deprecated, removed in v" + r.RemovedRelease
-			if v, err := upgrade.ParseVersion(r.RemovedRelease); err == nil && v.CompareMinor(target) <= 0 {
-				rule = checks.UPGRemovedAPI
-			}
-		}
-		if !p.scanOpts.Policy.Enabled(rule) {
-			continue
-		}
-		resource := r.Resource
-		if r.Subresource != "" {
-			resource += "/" + r.Subresource
-		}
-		f := rule.New(fmt.Sprintf("clients have requested %s %s (%s) since the API server started: find them in the audit log (annotation k8s.io/deprecated) before upgrading to %s", r.GroupVersion(), resource, when, target))
-		f.Target = "Cluster/" + s.Name
-		f.Evidence = "apiserver_requested_deprecated_apis"
-		res.Findings = append(res.Findings, f)
-	}
-	return res
 }
 
 // readinessSummary states the upgrade's facts and verdict.

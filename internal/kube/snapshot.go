@@ -97,6 +97,32 @@ type ClusterInfo struct {
 	// Namespaces limits what was read, when the user asked for some
 	// namespaces only; empty means all.
 	Namespaces []string `json:"namespaces,omitempty"`
+	// DeprecatedRequests are the deprecated APIs clients have asked the
+	// API server for since it started, when its metrics were read
+	// (DeprecatedRequestsRead).
+	DeprecatedRequests     []DeprecatedRequest `json:"deprecatedRequests,omitempty"`
+	DeprecatedRequestsRead bool                `json:"-"`
+}
+
+// DeprecatedRequest is one deprecated API an API server has served,
+// from its apiserver_requested_deprecated_apis metric: the live answer
+// to "is anything still calling this API?", which object lists cannot
+// give (the server converts objects to the version asked for).
+type DeprecatedRequest struct {
+	Group       string `json:"group,omitempty"`
+	Version     string `json:"version"`
+	Resource    string `json:"resource"`
+	Subresource string `json:"subresource,omitempty"`
+	// RemovedRelease is "1.32", or "" when no removal is planned.
+	RemovedRelease string `json:"removedRelease,omitempty"`
+}
+
+// GroupVersion renders "flowcontrol.apiserver.k8s.io/v1beta3".
+func (r DeprecatedRequest) GroupVersion() string {
+	if r.Group == "" {
+		return r.Version
+	}
+	return r.Group + "/" + r.Version
 }
 
 // Add appends objects and invalidates the indexes.

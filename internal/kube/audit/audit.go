@@ -216,6 +216,11 @@ func assessedControls(s *kube.Snapshot) []control.ID {
 func gapsToReport(s *kube.Snapshot) []report.Error {
 	var out []report.Error
 	for _, g := range s.Gaps {
+		if g.Resource == load.MetricsPath {
+			out = append(out, report.Error{Target: s.Name, Message: fmt.Sprintf("not assessed: deprecated APIs clients still call: cannot get %s (needs get on that non-resource URL): %s; affects %s",
+				g.Resource, g.Reason, control.Upgrades)})
+			continue
+		}
 		where := "in all namespaces"
 		if g.Namespace != "" {
 			where = "in namespace " + g.Namespace

@@ -4,8 +4,11 @@ package checks
 // computed to a fixed point: creating pods (or pod controllers) in a
 // namespace makes a subject any service account of that namespace;
 // reading its token Secrets, minting tokens, exec into its pods or
-// impersonating it does the same; bind and escalate, CSR approval and
-// impersonating groups lead to full control of the cluster. For each
+// impersonating it does the same; creating pods in a namespace whose Pod
+// Security admits privileged pods (or hostPath PersistentVolumes) gives
+// root on a node and so the token of every pod that can run there; bind
+// and escalate, CSR approval and impersonating groups lead to full
+// control of the cluster. For each
 // subject the strongest identity it can reach is reported with the chain
 // of steps, on the first binding that names the subject. Service
 // accounts whose names several namespaces share with broad rights (or
@@ -28,7 +31,7 @@ var (
 		"Move powerful service accounts to a namespace of their own, or take pod creation away from the subjects; restrict which service accounts pods may use with an admission policy.",
 		alias("kube-bench", "5.1.4"), alias("kubescape", "C-0188"), alias("trivy", "KSV048"))
 	RBACEscalatesToAdmin = rbacRule("PAL-RBAC-016", finding.Critical, "privilege-escalation", "Subject can escalate to full control of the cluster",
-		"Following what its rights let it do (run pods as other service accounts, read or mint their tokens, impersonate, bind or escalate roles, approve certificates) to a fixed point, the subject reaches cluster-admin. The message gives the chain of steps.",
+		"Following what its rights let it do (run pods as other service accounts, read or mint their tokens, break out to a node with a privileged or hostPath pod and take the tokens of the pods there, impersonate, bind or escalate roles, approve certificates) to a fixed point, the subject reaches cluster-admin. The message gives the chain of steps. A namespace whose pod-security.kubernetes.io/enforce label is missing or privileged is taken to admit privileged pods (a cluster-wide Pod Security default or another admission policy is not visible to palisade).",
 		"Break the first step of the chain: remove the right it uses from the subject, or the power from the identity it leads to.")
 	RBACEscalates = rbacRule("PAL-RBAC-017", finding.High, "privilege-escalation", "Subject can escalate to a more powerful identity",
 		"Following what its rights let it do to a fixed point, the subject reaches an identity with dangerous rights it does not hold itself. The message names the strongest identity reached and the chain of steps.",

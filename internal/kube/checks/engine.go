@@ -167,6 +167,7 @@ func Checks() []Check {
 	out = append(out, rbacChecks()...)
 	out = append(out, identityChecks()...)
 	out = append(out, upgradeChecks()...)
+	out = append(out, requestedAPIChecks()...)
 	slices.SortFunc(out, func(a, b Check) int { return strings.Compare(a.Rule.ID, b.Rule.ID) })
 	return out
 }

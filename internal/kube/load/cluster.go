@@ -26,6 +26,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/palisade-sec/palisade/internal/kube"
+	"github.com/palisade-sec/palisade/internal/kube/upgrade"
 )
 
 // Resource is one API resource the cluster loader lists.
@@ -110,6 +111,10 @@ type ClusterOptions struct {
 	Parallel int
 	// Progress, when set, receives a line per resource read.
 	Progress func(msg string)
+	// DeprecatedAPIs also reads the API server's record of deprecated
+	// APIs clients asked for (its /metrics), into the snapshot's
+	// ClusterInfo; a refusal becomes a Gap on /metrics.
+	DeprecatedAPIs bool
 }
 
 // RESTConfig resolves the client configuration the way kubectl does,
@@ -139,6 +144,10 @@ func RESTConfig(kubeconfig, context string) (*rest.Config, string, string, error
 	}
 	return cfg, name, ns, nil
 }
+
+// MetricsPath is the non-resource URL of the API server's metrics, the
+// Resource of a Gap when they could not be read.
+const MetricsPath = "/metrics"
 
 // Cluster reads a live cluster, read-only: every resource is listed in
 // pages, across all namespaces when allowed and namespace by namespace
@@ -207,6 +216,13 @@ func Cluster(ctx context.Context, o ClusterOptions) (*kube.Snapshot, error) {
 		l.fallback = []string{ctxNamespace}
 	}
 	l.load(ctx, o.Resources, namespaces, o.Parallel)
+	if o.DeprecatedAPIs && ctx.Err() == nil {
+		if reqs, err := upgrade.FetchDeprecated(ctx, cfg); err != nil {
+			l.snap.Gaps = append(l.snap.Gaps, kube.Gap{Resource: MetricsPath, Reason: reason(err)})
+		} else {
+			info.DeprecatedRequests, info.DeprecatedRequestsRead = reqs, true
+		}
+	}
 	kube.SortObjects(l.snap.Objects)
 	return l.snap, ctx.Err()
 }

@@ -14,13 +14,21 @@ const (
 	NodeAdmin = "cluster-admin"
 	// nodeNamespaceAdmin is full control of one namespace.
 	nodeNamespaceAdmin = "namespace-admin"
+	// nodeHostRoot is root on a node of the attacker's choice, reached
+	// by a pod that runs privileged or mounts the host's file system:
+	// the kubelet's credentials and the token of every pod there.
+	nodeHostRoot = "node-root"
 )
+
+// nodeIdentity is what a kubelet authenticates as (the Node authorizer
+// then lets it read what its pods use).
+var nodeIdentity = Identity{User: "system:node:(any node)", Groups: []string{"system:nodes", Authenticated}}
 
 // Node is an identity of the escalation graph: a subject, full control
 // of one namespace, or full control of the cluster.
 type Node struct {
-	// Kind is "User", "Group", "ServiceAccount", "namespace-admin" or
-	// "cluster-admin".
+	// Kind is "User", "Group", "ServiceAccount", "namespace-admin",
+	// "node-root" or "cluster-admin".
 	Kind      string
 	Subject   Subject
 	Namespace string
@@ -37,6 +45,8 @@ func (n *Node) String() string {
 		return NodeAdmin
 	case nodeNamespaceAdmin:
 		return "admin of namespace " + n.Namespace
+	case nodeHostRoot:
+		return "root on a node"
 	}
 	return n.Subject.String()
 }
@@ -113,6 +123,8 @@ type Graph struct {
 	m     *Model
 	Nodes []*Node
 	admin int
+	// hostRoot is the node-root node.
+	hostRoot int
 	// indexes
 	users      []int
 	groups     map[string]int
@@ -138,6 +150,7 @@ func (m *Model) NewGraph() *Graph {
 		workload: map[string][]int{}, tokenOwner: map[string]map[string]int{}, tokenSAs: map[string][]int{},
 		nsAdmin: map[string]int{}, bySubject: map[Subject]int{}, saByName: map[string][]int{}}
 	g.admin = g.add(&Node{Kind: NodeAdmin, caps: map[string]*capSet{"": {bits: allCaps}}})
+	g.hostRoot = g.add(&Node{Kind: nodeHostRoot, caps: m.capsOf(nodeIdentity), bindings: m.BindingsOf(nodeIdentity)})
 	addSubject := func(s Subject) int {
 		if i, ok := g.bySubject[s]; ok {
 			return i
@@ -352,6 +365,13 @@ func (x *explorer) explore(start *Node) *Path {
 		for _, scope := range changed {
 			x.edges(scope, pool, cur, hasBindings, visit)
 		}
+		if cur == int32(g.hostRoot) {
+			// A pod can be placed on any node (spec.nodeName), so
+			// every workload's token is within reach.
+			for _, i := range g.allWork {
+				visit(i, cur, "take the token of its pod on that node")
+			}
+		}
 	}
 	if x.stamp[g.admin] == x.gen {
 		bestIdx = int32(g.admin)
@@ -434,6 +454,14 @@ func (x *explorer) edges(scope string, pool map[string]*capSet, from int32, hasB
 		act := "create pods " + where
 		for _, i := range sas(scope) {
 			visit(i, from, act)
+		}
+		if ns, ok := g.privilegedNamespace(scope); ok {
+			visit(g.hostRoot, from, "create a privileged pod in "+ns+" on a node of its choice")
+		}
+	}
+	if scope == "" && b&CapPersistentVolumes != 0 {
+		if ns, ok := podNamespace(pool); ok {
+			visit(g.hostRoot, from, "create a hostPath PersistentVolume and mount it from a pod in "+ns)
 		}
 	}
 	if b&CapMintTokens != 0 {
@@ -522,6 +550,34 @@ func (x *explorer) edges(scope string, pool map[string]*capSet, from int32, hasB
 			}
 		}
 	}
+}
+
+// privilegedNamespace returns a namespace within scope ("" for all)
+// whose Pod Security admits privileged pods.
+func (g *Graph) privilegedNamespace(scope string) (string, bool) {
+	if scope != "" {
+		return scope, g.m.AdmitsPrivilegedPods(scope)
+	}
+	for _, ns := range g.m.Namespaces {
+		if g.m.AdmitsPrivilegedPods(ns) {
+			return ns, true
+		}
+	}
+	return "", false
+}
+
+// podNamespace returns a namespace the pooled capabilities can create
+// pods in ("every namespace" for a cluster-wide grant).
+func podNamespace(pool map[string]*capSet) (string, bool) {
+	if cs := pool[""]; cs != nil && cs.bits&CapCreatePods != 0 {
+		return "any namespace", true
+	}
+	for _, scope := range sortedKeys(pool) {
+		if pool[scope].bits&CapCreatePods != 0 {
+			return scope, true
+		}
+	}
+	return "", false
 }
 
 // impersonatesSomeUser reports whether pooled capabilities can

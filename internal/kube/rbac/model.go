@@ -14,6 +14,9 @@ import (
 	"github.com/palisade-sec/palisade/internal/kube"
 )
 
+// enforceLabel is the namespace label Pod Security Admission enforces.
+const enforceLabel = "pod-security.kubernetes.io/enforce"
+
 // BootstrapLabel marks the roles and bindings the API server creates
 // itself (its default RBAC policy).
 const BootstrapLabel = "kubernetes.io/bootstrapping"
@@ -133,6 +136,20 @@ type Model struct {
 	TokenSecrets map[string]map[string][]string
 	// Namespaces known to the snapshot.
 	Namespaces []string
+	// EnforcedPodSecurity maps a namespace to the Pod Security level
+	// its pod-security.kubernetes.io/enforce label sets; a namespace
+	// without the label (or without a Namespace object) is absent.
+	EnforcedPodSecurity map[string]string
+}
+
+// AdmitsPrivilegedPods reports whether Pod Security lets pods into the
+// namespace that run privileged or mount the host's file system: it
+// enforces no level, or "privileged". (A cluster-wide default from the
+// API server's admission configuration, or another admission policy,
+// is not known to the model.)
+func (m *Model) AdmitsPrivilegedPods(ns string) bool {
+	l := m.EnforcedPodSecurity[ns]
+	return l == "" || l == "privileged"
 }
 
 // Input is what a Model is built from, for callers that do not hold a
@@ -144,6 +161,8 @@ type Input struct {
 	Workloads    []Subject
 	TokenSecrets map[Subject][]string
 	Namespaces   []string
+	// EnforcedPodSecurity: see Model.
+	EnforcedPodSecurity map[string]string
 }
 
 // UnsetNamespace stands for the namespace of a namespaced object whose
@@ -200,6 +219,12 @@ func FromSnapshot(s *kube.Snapshot) *Model {
 		in.Workloads = append(in.Workloads, Subject{Kind: ServiceAccountKind, Namespace: nsOf(w.Object), Name: sa})
 	}
 	in.Namespaces = s.Namespaces()
+	in.EnforcedPodSecurity = map[string]string{}
+	for _, o := range s.OfKind("", "Namespace") {
+		if l := o.Meta.Labels[enforceLabel]; l != "" {
+			in.EnforcedPodSecurity[o.Meta.Name] = l
+		}
+	}
 	return Build(in)
 }
 
@@ -212,6 +237,8 @@ func Build(in Input) *Model {
 		ServiceAccounts:  map[string][]string{},
 		WorkloadAccounts: map[string][]string{},
 		TokenSecrets:     map[string]map[string][]string{},
+
+		EnforcedPodSecurity: in.EnforcedPodSecurity,
 	}
 	for _, r := range in.Roles {
 		k := roleKey{r.Cluster, r.Namespace, r.Name}

@@ -277,6 +277,8 @@ func TestEscalationKinds(t *testing.T) {
 				Rule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}},
 				Rule{Verbs: []string{"approve"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, ResourceNames: nil}),
 			role("ns-binder", rbacRule([]string{"bind"}, "clusterroles"), rbacRule([]string{"create"}, "rolebindings")),
+			role("pod-maker", core([]string{"create"}, "pods")),
+			role("pv-maker", core([]string{"create"}, "persistentvolumes")),
 		},
 		Bindings: []*Binding{
 			crb("admins", "cluster-admin", sa("kube-system", "ops")),
@@ -288,9 +290,14 @@ func TestEscalationKinds(t *testing.T) {
 			rb("kube-system", "exec", "exec", u("execer")),
 			crb("csr", "csr", u("signer")),
 			rb("team", "nsbind", "ns-binder", u("teamlead")),
+			rb("dev", "pods", "pod-maker", u("podmaker")),
+			rb("team", "pods", "pod-maker", u("teampods"), u("pv")),
+			crb("pv", "pv-maker", u("pv")),
 		},
-		Workloads:    []Subject{sa("kube-system", "ops")},
-		TokenSecrets: map[Subject][]string{sa("kube-system", "ops"): {"ops-token"}},
+		// team enforces baseline: no privileged pods there.
+		EnforcedPodSecurity: map[string]string{"team": "baseline", "kube-system": "privileged"},
+		Workloads:           []Subject{sa("kube-system", "ops")},
+		TokenSecrets:        map[Subject][]string{sa("kube-system", "ops"): {"ops-token"}},
 	}
 	m := Build(in)
 	g := m.NewGraph()
@@ -305,6 +312,9 @@ func TestEscalationKinds(t *testing.T) {
 		{"execer", "user execer -> exec into its pods in kube-system -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
 		{"signer", "user signer -> issue and approve a client certificate for group system:masters -> cluster-admin"},
 		{"teamlead", "user teamlead -> bind ClusterRole admin in team -> admin of namespace team"},
+		{"podmaker", "user podmaker -> create a privileged pod in dev on a node of its choice -> root on a node -> take the token of its pod on that node -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
+		{"teampods", "user teampods -> rolebinding team/pods -> pod-maker"},
+		{"pv", "user pv -> create a hostPath PersistentVolume and mount it from a pod in team -> root on a node -> take the token of its pod on that node -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"},
 	}
 	for _, tt := range tests {
 		p := g.Explore(u(tt.user))

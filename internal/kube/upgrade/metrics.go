@@ -10,29 +10,13 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/palisade-sec/palisade/internal/kube"
 )
 
 // RequestedDeprecated is one deprecated API the API server has served
-// since it started, from its apiserver_requested_deprecated_apis metric:
-// the live answer to "is anything still calling this API?", which
-// object lists cannot give (the server converts objects to the version
-// asked for).
-type RequestedDeprecated struct {
-	Group       string `json:"group,omitempty"`
-	Version     string `json:"version"`
-	Resource    string `json:"resource"`
-	Subresource string `json:"subresource,omitempty"`
-	// RemovedRelease is "1.32", or "" when no removal is planned.
-	RemovedRelease string `json:"removedRelease,omitempty"`
-}
-
-// GroupVersion renders "flowcontrol.apiserver.k8s.io/v1beta3".
-func (r RequestedDeprecated) GroupVersion() string {
-	if r.Group == "" {
-		return r.Version
-	}
-	return r.Group + "/" + r.Version
-}
+// since it started (see kube.DeprecatedRequest).
+type RequestedDeprecated = kube.DeprecatedRequest
 
 const deprecatedMetric = "apiserver_requested_deprecated_apis"
 
