@@ -441,10 +441,11 @@ func newCmdAPIServer(ios *IO) *cobra.Command {
 		Long: `Audit reads the kube-apiserver flags of each FILE (a static pod manifest
 such as /etc/kubernetes/manifests/kube-apiserver.yaml, a flags file such
 as /etc/default/kube-apiserver, or a k3s/RKE2 config.yaml) and the
---authentication-config file it names, and reports anonymous access,
-static token and password files, a missing identity provider or client
-CA, AlwaysAllow or missing Node/RBAC authorization, and service account
-token settings. The same rules judge kube-apiserver pods in
+--authentication-config and --authorization-config files it names, and
+reports anonymous access, static token and password files, a missing
+identity provider or client CA, AlwaysAllow or missing Node/RBAC
+authorization (in --authorization-mode or the AuthorizationConfiguration's
+chain), and service account token settings. The same rules judge kube-apiserver pods in
 'manifests audit' and 'cluster audit'.`,
 		Example: "  palisade apiserver audit /etc/kubernetes/manifests/kube-apiserver.yaml\n  palisade apiserver audit /etc/default/kube-apiserver --authentication-config /etc/kubernetes/authn.yaml",
 		Args:    argsUsage(cobra.MinimumNArgs(1)),
@@ -474,6 +475,9 @@ func apiServerAuditRun(opts *APIServerAuditOptions) error {
 		res := scan.Result{Target: report.Target{Name: file, Kind: KindAPIServer, Controls: []control.ID{control.Identity}}}
 		if a.AuthnError != "" {
 			results = append(results, scan.Result{Err: &report.Error{Target: file, Message: "authentication config not judged: " + a.AuthnError}})
+		}
+		if a.AuthzError != "" {
+			results = append(results, scan.Result{Err: &report.Error{Target: file, Message: "authorization config not judged: " + a.AuthzError}})
 		}
 		for _, prob := range identity.JudgeAPIServer(a) {
 			if !p.scanOpts.Policy.Enabled(prob.Rule) {

@@ -36,6 +36,10 @@ type APIServer struct {
 	Authn *AuthenticationConfig
 	// AuthnError says why the authentication config could not be read.
 	AuthnError string
+	// Authz is the parsed --authorization-config file, when it could be
+	// read; AuthzError says why not.
+	Authz      *AuthorizationConfig
+	AuthzError string
 }
 
 // Flag returns the value that wins and whether the flag was given.
@@ -230,6 +234,15 @@ func LoadAPIServer(file, authnConfig string) (*APIServer, error) {
 			a.AuthnError = fmt.Sprintf("%s: %v", authnConfig, err)
 		} else {
 			a.Authn = cfg
+		}
+	}
+	if authzConfig, _ := a.Flag("--authorization-config"); authzConfig != "" {
+		if data, err := readCapped(authzConfig); err != nil {
+			a.AuthzError = err.Error()
+		} else if cfg, err := ParseAuthorizationConfig(data); err != nil {
+			a.AuthzError = fmt.Sprintf("%s: %v", authzConfig, err)
+		} else {
+			a.Authz = cfg
 		}
 	}
 	return a, nil

@@ -39,3 +39,14 @@ func FuzzParseKubeconfig(f *testing.F) {
 		JudgeKubeconfig(k, time.Unix(0, 0))
 	})
 }
+
+func FuzzParseAuthorizationConfig(f *testing.F) {
+	f.Add([]byte("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: Webhook, name: w, webhook: {failurePolicy: Deny}}\n- {type: Node, name: node}\n- {type: RBAC, name: rbac}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseAuthorizationConfig(data)
+		if err != nil {
+			return
+		}
+		JudgeAPIServer(&APIServer{Flags: map[string][]string{"--authorization-config": {"x"}}, Authz: c})
+	})
+}

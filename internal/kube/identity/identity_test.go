@@ -229,3 +229,65 @@ current-context: prod
 		t.Error("garbage parsed as a kubeconfig")
 	}
 }
+
+func TestLoadAPIServerWithAuthorizationConfig(t *testing.T) {
+	dir := t.TempDir()
+	authz := filepath.Join(dir, "authz.yaml")
+	manifest := filepath.Join(dir, "flags")
+	os.WriteFile(manifest, []byte("KUBE_API_ARGS=\"--authorization-config="+authz+" --authorization-mode=AlwaysAllow\"\n"), 0o600)
+	tests := []struct {
+		name, config string
+		want         []string
+		err          string
+	}{
+		{"node and rbac behind a webhook", `apiVersion: apiserver.config.k8s.io/v1
+kind: AuthorizationConfiguration
+authorizers:
+- type: Webhook
+  name: crd-guard
+  webhook:
+    failurePolicy: NoOpinion
+    matchConditions: [{expression: has(request.resourceAttributes)}]
+- {type: Node, name: node}
+- {type: RBAC, name: rbac}
+`, nil, ""},
+		{"always allow last", "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: RBAC, name: rbac}\n- {type: AlwaysAllow, name: open}\n",
+			[]string{"PAL-ID-006", "PAL-ID-007"}, ""},
+		{"deny before allow", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: AlwaysDeny, name: closed}\n- {type: AlwaysAllow, name: open}\n",
+			[]string{"PAL-ID-007", "PAL-ID-008"}, ""},
+		{"empty chain", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\n", nil, "lists no authorizers"},
+		{"wrong kind", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n", nil, "not an AuthorizationConfiguration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.WriteFile(authz, []byte(tt.config), 0o600)
+			a, err := LoadAPIServer(manifest, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.err != "" {
+				if a.Authz != nil || !strings.Contains(a.AuthzError, tt.err) {
+					t.Errorf("error %q, want %q", a.AuthzError, tt.err)
+				}
+				// An unreadable chain is reported by the caller, never
+				// judged from the ignored --authorization-mode.
+				if got := rulesOf(JudgeAPIServer(a)); slices.Contains(got, "PAL-ID-006") {
+					t.Errorf("judged the --authorization-mode the API server ignores: %v", got)
+				}
+				return
+			}
+			if a.Authz == nil {
+				t.Fatalf("not read: %s", a.AuthzError)
+			}
+			var got []string
+			for _, r := range rulesOf(JudgeAPIServer(a)) {
+				if r == "PAL-ID-006" || r == "PAL-ID-007" || r == "PAL-ID-008" {
+					got = append(got, r)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("authorization rules %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -122,25 +122,20 @@ func JudgeAPIServer(a *APIServer) []Problem {
 	if v, _ := a.Flag("--client-ca-file"); v == "" {
 		add(NoClientCA, "--client-ca-file", "--client-ca-file is not set")
 	}
-	// Authorization.
+	// Authorization: the structured configuration's chain, else the
+	// flag's.
 	if cfg, ok := a.Flag("--authorization-config"); ok && cfg != "" {
-		// Structured authorization: its authorizers are in the file,
-		// which this configuration does not include.
+		if a.Authz != nil {
+			judgeModes(a.Authz.Modes(), "--authorization-config", "the AuthorizationConfiguration's authorizers ("+strings.Join(a.Authz.Modes(), ",")+")", add)
+		}
+		// Otherwise the file could not be read: say nothing rather
+		// than guess (the caller reports why).
 	} else {
 		modeFlag, set := a.Flag("--authorization-mode")
-		modes := splitList(modeFlag)
-		if !set || len(modes) == 0 {
+		if modes := splitList(modeFlag); !set || len(modes) == 0 {
 			add(AlwaysAllow, "--authorization-mode", "--authorization-mode is not set and defaults to AlwaysAllow: every authenticated request is allowed")
 		} else {
-			if slices.Contains(modes, "AlwaysAllow") {
-				add(AlwaysAllow, "--authorization-mode", "--authorization-mode=%s includes AlwaysAllow", modeFlag)
-			}
-			if !slices.Contains(modes, "Node") {
-				add(NoNodeAuthorizer, "--authorization-mode", "--authorization-mode=%s does not include Node", modeFlag)
-			}
-			if !slices.Contains(modes, "RBAC") {
-				add(NoRBACAuthorizer, "--authorization-mode", "--authorization-mode=%s does not include RBAC", modeFlag)
-			}
+			judgeModes(modes, "--authorization-mode", "--authorization-mode="+modeFlag, add)
 		}
 	}
 	// Service account tokens.
@@ -167,6 +162,19 @@ func JudgeAPIServer(a *APIServer) []Problem {
 		add(InsecurePort, "--insecure-port", "--insecure-port=%s serves the API without authentication", v)
 	}
 	return out
+}
+
+// judgeModes judges a chain of authorizer types, described as what.
+func judgeModes(modes []string, flag, what string, add func(r *finding.Rule, flag, format string, args ...any)) {
+	if i := slices.Index(modes, "AlwaysAllow"); i >= 0 && !slices.Contains(modes[:i], "AlwaysDeny") {
+		add(AlwaysAllow, flag, "%s includes AlwaysAllow", what)
+	}
+	if !slices.Contains(modes, "Node") {
+		add(NoNodeAuthorizer, flag, "%s does not include Node", what)
+	}
+	if !slices.Contains(modes, "RBAC") {
+		add(NoRBACAuthorizer, flag, "%s does not include RBAC", what)
+	}
 }
 
 func isTrue(v string) bool {
