@@ -44,7 +44,7 @@ func TestSupport(t *testing.T) {
 		days     int
 		behind   string
 	}{
-		{"v1.29.3", "2026-11-27", true, false, -637, "v1.29.15"},
+		{"v1.29.3", "2026-11-27", true, false, -637, "v1.29.14"},
 		{"v1.36.1", "2027-05-01", false, true, 58, "v1.36.4"},
 		{"v1.37.2", "2026-11-27", false, false, 335, ""},
 		{"v1.35.0", "2027-02-28", true, false, 0, "v1.35.9"},
