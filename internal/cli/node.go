@@ -18,6 +18,7 @@ import (
 
 	"github.com/palisade-sec/palisade/internal/control"
 	"github.com/palisade-sec/palisade/internal/finding"
+	"github.com/palisade-sec/palisade/internal/kube/identity"
 	"github.com/palisade-sec/palisade/internal/kube/load"
 	"github.com/palisade-sec/palisade/internal/node"
 	"github.com/palisade-sec/palisade/internal/report"
@@ -338,7 +339,39 @@ func nodeAuditRun(opts *NodeAuditOptions) error {
 			return nil
 		}
 	}
-	return opts.emit(opts.IO, p, nodeReport(res, p))
+	return opts.emit(opts.IO, p, nodeReport(res, p, apiServerIdentity(facts, no, p)...))
+}
+
+// apiServerIdentity judges the identity configuration of the
+// kube-apiserver found on the node (anonymous access, identity provider,
+// authorization chain, service account tokens), with the configuration
+// files its flags name read from the node: the checks 'apiserver audit'
+// runs on files.
+func apiServerIdentity(facts *node.Facts, no node.Options, p *prepared) []scan.Result {
+	c := facts.Components["apiserver"]
+	if c == nil || facts.Flavour.Managed() || (len(no.Controls) > 0 && !slices.Contains(no.Controls, control.Identity)) {
+		return nil
+	}
+	a := identity.FromNode(c, node.RootFS{Dir: facts.Root})
+	target := a.Source + " on node " + cmp.Or(facts.Hostname, facts.Root)
+	res := scan.Result{Target: report.Target{Name: target, Kind: KindAPIServer, Controls: []control.ID{control.Identity}}}
+	for _, prob := range identity.JudgeAPIServer(a) {
+		if !p.scanOpts.Policy.Enabled(prob.Rule) {
+			continue
+		}
+		f := prob.Rule.New(prob.Message)
+		f.Target = target
+		f.Location = finding.Location{File: c.ManifestFile}
+		f.Evidence = prob.Flag
+		res.Findings = append(res.Findings, f)
+	}
+	out := []scan.Result{res}
+	for _, e := range []string{a.AuthnError, a.AuthzError} {
+		if e != "" {
+			out = append(out, scan.Result{Err: &report.Error{Target: target, Message: "configuration not judged: " + e}})
+		}
+	}
+	return out
 }
 
 // podArgs are the node audit flags the pods get with --all-nodes.
@@ -438,7 +471,7 @@ func nodeAuditAllRun(opts *NodeAuditOptions, p *prepared) error {
 // nodeReport folds a node result into the report model: failed and
 // warned checks become findings, facts that could not be read become
 // error entries, and the controls judged on the node are its target's.
-func nodeReport(res *node.Result, p *prepared) *report.Report {
+func nodeReport(res *node.Result, p *prepared, extra ...scan.Result) *report.Report {
 	target := "node " + res.Node
 	r := scan.Result{
 		Target:   report.Target{Name: target, Kind: "node", Controls: res.Assessed()},
@@ -448,7 +481,7 @@ func nodeReport(res *node.Result, p *prepared) *report.Report {
 	for _, e := range res.Errors {
 		results = append(results, scan.Result{Err: &report.Error{Target: target, Message: e}})
 	}
-	return scan.Assemble(results, p.scanOpts)
+	return scan.Assemble(append(results, extra...), p.scanOpts)
 }
 
 // writeJSONFile writes v as indented JSON to path, or standard output for "-".

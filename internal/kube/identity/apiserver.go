@@ -227,8 +227,25 @@ func LoadAPIServer(file, authnConfig string) (*APIServer, error) {
 	if authnConfig == "" {
 		authnConfig, _ = a.Flag("--authentication-config")
 	}
+	a.loadConfigs(authnConfig, readCapped)
+	return a, nil
+}
+
+// FromNode is the configuration of the kube-apiserver a node audit
+// found (a static pod, a process, a distribution's arguments), with the
+// configuration files its flags name read from the node's file system.
+func FromNode(c *node.Component, root node.RootFS) *APIServer {
+	a := &APIServer{Source: "kube-apiserver (" + c.Source + ")", Flags: c.Flags}
+	authn, _ := a.Flag("--authentication-config")
+	a.loadConfigs(authn, root.ReadFile)
+	return a
+}
+
+// loadConfigs reads the authentication configuration (from authnConfig)
+// and the authorization configuration --authorization-config names.
+func (a *APIServer) loadConfigs(authnConfig string, read func(string) ([]byte, error)) {
 	if authnConfig != "" {
-		if data, err := readCapped(authnConfig); err != nil {
+		if data, err := read(authnConfig); err != nil {
 			a.AuthnError = err.Error()
 		} else if cfg, err := ParseAuthenticationConfig(data); err != nil {
 			a.AuthnError = fmt.Sprintf("%s: %v", authnConfig, err)
@@ -237,7 +254,7 @@ func LoadAPIServer(file, authnConfig string) (*APIServer, error) {
 		}
 	}
 	if authzConfig, _ := a.Flag("--authorization-config"); authzConfig != "" {
-		if data, err := readCapped(authzConfig); err != nil {
+		if data, err := read(authzConfig); err != nil {
 			a.AuthzError = err.Error()
 		} else if cfg, err := ParseAuthorizationConfig(data); err != nil {
 			a.AuthzError = fmt.Sprintf("%s: %v", authzConfig, err)
@@ -245,7 +262,6 @@ func LoadAPIServer(file, authnConfig string) (*APIServer, error) {
 			a.Authz = cfg
 		}
 	}
-	return a, nil
 }
 
 func firstN(s []string, n int) []string {
