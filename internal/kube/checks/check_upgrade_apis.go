@@ -28,7 +28,7 @@ var (
 		"The apiVersion is deprecated and will be removed in the release named: the manifest works today but blocks that upgrade.",
 		"Migrate the manifest to the replacement apiVersion.")
 	UPGUnservedAPI = upgRule("PAL-UPG-010", finding.High, "deprecated-apis", "Object uses an API version no supported release serves",
-		"The apiVersion belongs to a built-in API group but is defined by no release palisade's Kubernetes libraries know (it was removed long ago, like autoscaling/v2beta2 or policy/v1beta1 PodSecurityPolicy): no supported cluster accepts it.",
+		"The apiVersion belongs to a built-in API group but neither palisade's Kubernetes libraries nor their history since v1.19 define it (it was removed long ago, like batch/v2alpha1 CronJob): no supported cluster accepts it. Versions the history knows are judged by their removal release instead (PAL-UPG-008).",
 		"Use the group's current version of the kind (named in the message), or replace the kind.")
 )
 
@@ -103,7 +103,9 @@ func apiChecks() []Check {
 		}},
 		{Rule: UPGUnservedAPI, Run: func(p *Pass) {
 			each(p, func(o *kube.Object, gvk schema.GroupVersionKind, how string, l upgrade.Lifecycle) {
-				if !l.Unserved {
+				// With a removal release (from the history of older
+				// k8s.io/api releases), PAL-UPG-008 and -009 judge it.
+				if !l.Unserved || !l.Removed.IsZero() {
 					return
 				}
 				p.Report(o, kube.Path{"apiVersion"}, "%s%s is not served by any Kubernetes release palisade knows%s", apiName(gvk), how, replacementText(l))

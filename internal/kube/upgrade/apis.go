@@ -18,12 +18,13 @@ type Lifecycle struct {
 	// Introduced, Deprecated and Removed are the releases of each step
 	// (zero when the type has no lifecycle: a GA version).
 	Introduced, Deprecated, Removed Version
-	// Replacement is the API to use instead, when k8s.io/api names one
-	// (or, for versions k8s.io/api no longer has, the group's version of
-	// the kind it still has).
+	// Replacement is the served API to use instead: the one k8s.io/api
+	// (or its history) names, followed while that is removed too, else
+	// the group's newest served version of the kind.
 	Replacement schema.GroupVersionKind
 	// Unserved is true for a built-in group whose version k8s.io/api no
-	// longer defines: no supported release serves it.
+	// longer defines: no supported release serves it. Removed is then
+	// the release that stopped serving it, when the history knows.
 	Unserved bool
 }
 
@@ -82,26 +83,34 @@ func buildLifecycles() {
 
 // LifecycleOf returns the lifecycle of an API version of a kind. Kinds
 // of groups that are not built in (custom resources) are not Known and
-// not Unserved.
+// not Unserved. Versions the current k8s.io/api no longer defines are
+// Unserved, with their releases and replacement taken from the embedded
+// history of older k8s.io/api releases when it has them.
 func LifecycleOf(gvk schema.GroupVersionKind) Lifecycle {
 	lifeOnce.Do(buildLifecycles)
 	if l, ok := lifeTable[gvk]; ok {
-		if !l.Removed.IsZero() && l.Replacement.Kind == "" {
-			// No replacement named: the group's newest served version of
-			// the kind, if there is one.
-			if vs := groupKinds[gvk.GroupKind()]; len(vs) > 0 && vs[0] != gvk.Version {
-				l.Replacement = gvk.GroupKind().WithVersion(vs[0])
-			}
+		if !l.Removed.IsZero() || l.Replacement.Kind != "" {
+			l.Replacement = servedReplacement(gvk, l.Replacement)
 		}
 		return l
+	}
+	if h, ok := historyOf(gvk); ok {
+		return Lifecycle{
+			GVK:         gvk,
+			Introduced:  release(h.Introduced),
+			Deprecated:  release(h.Deprecated),
+			Removed:     h.removedIn(),
+			Replacement: servedReplacement(gvk, h.Replacement.GVK()),
+			Unserved:    true,
+		}
 	}
 	l := Lifecycle{GVK: gvk}
 	if !builtin[gvk.Group] {
 		return l
 	}
-	if vs := groupKinds[gvk.GroupKind()]; len(vs) > 0 {
+	if r := newestServed(gvk.GroupKind()); r.Kind != "" {
 		l.Unserved = true
-		l.Replacement = gvk.GroupKind().WithVersion(vs[0])
+		l.Replacement = r
 		return l
 	}
 	// A group k8s.io/api has, without this kind at any served version.
@@ -116,14 +125,61 @@ func LifecycleOf(gvk schema.GroupVersionKind) Lifecycle {
 	return l
 }
 
-// Deprecations lists every API version k8s.io/api gives a removal
-// release, sorted by group, kind and version.
+// servedReplacement follows named replacements (from the scheme or the
+// history; extensions/v1beta1 PodSecurityPolicy names policy/v1beta1,
+// itself removed) until one is still served. Where none is named, the
+// group's newest served version of the kind stands in. It returns the
+// zero GVK when the chain ends at an API no release serves any more.
+func servedReplacement(gvk, named schema.GroupVersionKind) schema.GroupVersionKind {
+	cur, next := gvk, named
+	for range 8 {
+		if next.Kind == "" {
+			next = newestServed(cur.GroupKind())
+			if next.Kind == "" || next == cur {
+				return schema.GroupVersionKind{}
+			}
+		}
+		l, inScheme := lifeTable[next]
+		h, inHistory := historyOf(next)
+		switch {
+		case inScheme && l.Removed.IsZero():
+			return next
+		case inScheme:
+			cur, next = next, l.Replacement
+		case inHistory:
+			cur, next = next, h.Replacement.GVK()
+		default:
+			// Neither removed nor in the scheme (apiextensions.k8s.io/v1,
+			// which client-go does not register): trust the name.
+			return next
+		}
+	}
+	return schema.GroupVersionKind{}
+}
+
+// newestServed is the group's newest version of the kind the scheme
+// serves, or the zero GVK.
+func newestServed(gk schema.GroupKind) schema.GroupVersionKind {
+	if vs := groupKinds[gk]; len(vs) > 0 {
+		return gk.WithVersion(vs[0])
+	}
+	return schema.GroupVersionKind{}
+}
+
+// Deprecations lists every API version with a removal release, from the
+// scheme and from the history of versions it no longer has, sorted by
+// group, kind and version.
 func Deprecations() []Lifecycle {
 	lifeOnce.Do(buildLifecycles)
 	var out []Lifecycle
-	for _, l := range lifeTable {
+	for gvk, l := range lifeTable {
 		if !l.Removed.IsZero() {
-			out = append(out, l)
+			out = append(out, LifecycleOf(gvk))
+		}
+	}
+	for _, a := range EmbeddedHistory().APIs {
+		if _, ok := lifeTable[a.GVK()]; !ok && a.Removed != "" {
+			out = append(out, LifecycleOf(a.GVK()))
 		}
 	}
 	slices.SortFunc(out, func(a, b Lifecycle) int {

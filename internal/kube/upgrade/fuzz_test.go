@@ -33,3 +33,17 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseHistory(f *testing.F) {
+	f.Add(embeddedHistory)
+	f.Add([]byte(`{"derivedFrom": ["m"], "apis": [{"group": "a", "version": "v1beta1", "kind": "K", "removed": "1.22", "droppedIn": "1.20"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := ParseHistory(data)
+		if err != nil {
+			return
+		}
+		for _, a := range h.APIs {
+			_ = a.removedIn()
+		}
+	})
+}

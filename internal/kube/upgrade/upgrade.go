@@ -4,7 +4,8 @@
 // other components, and the lifecycle of every built-in API version
 // (deprecated in, removed in, replaced by), read from the
 // prerelease-lifecycle methods generated into k8s.io/api rather than
-// from a hand-kept list. It is pure but for LoadTable and the cluster
+// from a hand-kept list (for versions it no longer defines, from those
+// of older releases: see removed_apis.json). It is pure but for LoadTable and the cluster
 // metrics reader.
 package upgrade
 

@@ -1,14 +1,18 @@
 package upgrade
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 
 	"github.com/palisade-sec/palisade/internal/kubetest"
@@ -116,18 +120,35 @@ func TestSkew(t *testing.T) {
 }
 
 func TestLifecycle(t *testing.T) {
+	gvk := func(g, v, k string) schema.GroupVersionKind {
+		return schema.GroupVersionKind{Group: g, Version: v, Kind: k}
+	}
 	tests := []struct {
 		gvk                 schema.GroupVersionKind
 		deprecated, removed string
 		replacement         string
 		unserved            bool
 	}{
-		{schema.GroupVersionKind{Group: "extensions", Version: "v1beta1", Kind: "Ingress"}, "v1.14", "v1.22", "networking.k8s.io/v1, Kind=Ingress", false},
-		{schema.GroupVersionKind{Group: "batch", Version: "v1beta1", Kind: "CronJob"}, "v1.21", "v1.25", "batch/v1, Kind=CronJob", false},
-		{schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, "", "", "", false},
-		{schema.GroupVersionKind{Group: "autoscaling", Version: "v2beta2", Kind: "HorizontalPodAutoscaler"}, "", "", "autoscaling/v2, Kind=HorizontalPodAutoscaler", true},
-		{schema.GroupVersionKind{Group: "policy", Version: "v1beta1", Kind: "PodSecurityPolicy"}, "", "", "", true},
-		{schema.GroupVersionKind{Group: "cert-manager.io", Version: "v1alpha2", Kind: "Certificate"}, "", "", "", false},
+		// From the current k8s.io/api.
+		{gvk("extensions", "v1beta1", "Ingress"), "v1.14", "v1.22", "networking.k8s.io/v1, Kind=Ingress", false},
+		{gvk("extensions", "v1beta1", "Deployment"), "v1.8", "v1.16", "apps/v1, Kind=Deployment", false},
+		{gvk("batch", "v1beta1", "CronJob"), "v1.21", "v1.25", "batch/v1, Kind=CronJob", false},
+		{gvk("apps", "v1", "Deployment"), "", "", "", false},
+		// From the history of older k8s.io/api releases.
+		{gvk("autoscaling", "v2beta2", "HorizontalPodAutoscaler"), "v1.23", "v1.26", "autoscaling/v2, Kind=HorizontalPodAutoscaler", true},
+		{gvk("policy", "v1beta1", "PodSecurityPolicy"), "v1.21", "v1.25", "", true},
+		// Names policy/v1beta1 PodSecurityPolicy, removed too: nothing served.
+		{gvk("extensions", "v1beta1", "PodSecurityPolicy"), "v1.11", "v1.16", "", true},
+		// Names flowcontrol v1beta3, removed in 1.32, which names v1.
+		{gvk("flowcontrol.apiserver.k8s.io", "v1alpha1", "FlowSchema"), "v1.20", "v1.21", "flowcontrol.apiserver.k8s.io/v1, Kind=FlowSchema", true},
+		// apiextensions-apiserver, which client-go does not register.
+		{gvk("apiextensions.k8s.io", "v1beta1", "CustomResourceDefinition"), "v1.16", "v1.22", "apiextensions.k8s.io/v1, Kind=CustomResourceDefinition", true},
+		{gvk("apiextensions.k8s.io", "v1", "CustomResourceDefinition"), "", "", "", false},
+		// Dropped from k8s.io/api in 1.35, before its stated removal (1.40).
+		{gvk("certificates.k8s.io", "v1alpha1", "PodCertificateRequest"), "v1.37", "v1.35", "certificates.k8s.io/v1, Kind=PodCertificateRequest", true},
+		// Older than the history: the group's served version stands in.
+		{gvk("batch", "v2alpha1", "CronJob"), "", "", "batch/v1, Kind=CronJob", true},
+		{gvk("cert-manager.io", "v1alpha2", "Certificate"), "", "", "", false},
 	}
 	for _, tt := range tests {
 		l := LifecycleOf(tt.gvk)
@@ -145,8 +166,74 @@ func TestLifecycle(t *testing.T) {
 			t.Errorf("%s: deprecated %s removed %s replacement %q unserved %v", tt.gvk, str(l.Deprecated), str(l.Removed), repl, l.Unserved)
 		}
 	}
-	if n := len(Deprecations()); n < 50 {
+	deps := Deprecations()
+	if n := len(deps); n < 50 {
 		t.Errorf("only %d API versions with a removal release: the scheme was not read", n)
+	}
+	found := false
+	for _, l := range deps {
+		found = found || l.GVK == gvk("policy", "v1beta1", "PodSecurityPolicy")
+	}
+	if !found {
+		t.Error("Deprecations lacks policy/v1beta1 PodSecurityPolicy from the history")
+	}
+}
+
+// TestEmbeddedHistory checks the generated file against the scheme it
+// complements: it must name only kinds the scheme lacks, each with a
+// removal release, and every replacement must resolve.
+func TestEmbeddedHistory(t *testing.T) {
+	h := EmbeddedHistory()
+	if len(h.APIs) < 10 {
+		t.Fatalf("only %d removed APIs in the history", len(h.APIs))
+	}
+	if !slices.ContainsFunc(h.DerivedFrom, func(s string) bool { return strings.HasPrefix(s, "k8s.io/api@v0.19.") }) {
+		t.Errorf("derivedFrom %v does not start at k8s.io/api v0.19", h.DerivedFrom)
+	}
+	known := scheme.Scheme.AllKnownTypes()
+	for _, a := range h.APIs {
+		if _, ok := known[a.GVK()]; ok {
+			t.Errorf("%s is in the current scheme: its lifecycle comes from k8s.io/api, not the history", a.GVK())
+		}
+		if a.Removed == "" || a.Source == "" {
+			t.Errorf("%s: no removal release or no source", a.GVK())
+		}
+		if r := LifecycleOf(a.GVK()).Replacement; r.Kind != "" {
+			if _, ok := historyOf(r); ok || LifecycleOf(r).Unserved || !LifecycleOf(r).Removed.IsZero() {
+				t.Errorf("%s: replacement %s is not served", a.GVK(), r)
+			}
+		}
+	}
+	// The committed file is what the generator writes: indented, sorted.
+	if _, err := ParseHistory(embeddedHistory); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := json.Indent(&again, embeddedHistory, "", "  "); err != nil || !bytes.Equal(again.Bytes(), embeddedHistory) {
+		t.Error("removed_apis.json is not as the generator writes it: run go generate ./internal/kube/upgrade")
+	}
+}
+
+func TestParseHistory(t *testing.T) {
+	ok := `{"derivedFrom": ["k8s.io/api@v0.19.0"], "apis": [
+		{"group": "a", "version": "v1beta1", "kind": "K", "removed": "1.22", "source": "x"},
+		{"group": "a", "version": "v1beta2", "kind": "K", "replacement": {"group": "a", "version": "v1", "kind": "K"}, "source": "x"}]}`
+	if _, err := ParseHistory([]byte(ok)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, in, want string }{
+		{"not JSON", `[`, "not an API history"},
+		{"no source", `{"apis": []}`, "derivedFrom"},
+		{"unsorted", `{"derivedFrom": ["m"], "apis": [{"group": "b", "version": "v1", "kind": "K"}, {"group": "a", "version": "v1", "kind": "K"}]}`, "not sorted"},
+		{"twice", `{"derivedFrom": ["m"], "apis": [{"group": "a", "version": "v1", "kind": "K"}, {"group": "a", "version": "v1", "kind": "K"}]}`, "listed twice"},
+		{"bad version", `{"derivedFrom": ["m"], "apis": [{"group": "a", "version": "beta", "kind": "K"}]}`, "want an API version"},
+		{"patch release", `{"derivedFrom": ["m"], "apis": [{"group": "a", "version": "v1", "kind": "K", "removed": "1.22.3"}]}`, "want a minor"},
+		{"bad replacement", `{"derivedFrom": ["m"], "apis": [{"group": "a", "version": "v1", "kind": "K", "replacement": {"group": "a"}}]}`, "replacement"},
+	} {
+		_, err := ParseHistory([]byte(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }
 
