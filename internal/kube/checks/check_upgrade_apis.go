@@ -7,7 +7,7 @@ package checks
 // release palisade knows. A live cluster converts objects to the version
 // it is asked for, so for live objects the version they were last
 // applied with (kubectl's last-applied-configuration annotation) is
-// judged; `palisade upgrade check` also reads the API server's
+// judged; check_upgrade_requested.go judges the API server's
 // apiserver_requested_deprecated_apis metric.
 
 import (
