@@ -81,7 +81,7 @@ func identityClusterChecks() []Check {
 		{Rule: IDCrossNamespaceSA, Run: func(p *Pass) {
 			m, _ := p.RBAC()
 			for _, b := range userBindings(m) {
-				if b.Cluster || b.Role == nil || b.Namespace == rbac.UnsetNamespace {
+				if b.Cluster || b.Role == nil || b.Namespace == rbac.UnsetNamespace || isAuthReader(b) {
 					continue
 				}
 				for _, s := range sortedSubjects(b.Subjects) {
@@ -92,4 +92,11 @@ func identityClusterChecks() []Check {
 			}
 		}},
 	}
+}
+
+// isAuthReader reports the binding every extension API server needs (and
+// Kubernetes documents): its service account reads the public client CA
+// configmap of kube-system through the default Role made for it.
+func isAuthReader(b *rbac.Binding) bool {
+	return b.Namespace == "kube-system" && b.RoleKind == "Role" && b.Role.Bootstrap && b.Role.Name == "extension-apiserver-authentication-reader"
 }

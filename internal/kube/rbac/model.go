@@ -28,9 +28,9 @@ type Role struct {
 	Namespace string
 	Name      string
 	// Rules are the effective rules: for an aggregated ClusterRole, the
-	// rules of every ClusterRole its aggregationRule selects (computed
-	// to a fixed point, as the aggregation controller does), together
-	// with the rules stored on the object.
+	// rules of every ClusterRole its aggregationRule selects, computed
+	// to a fixed point; like the aggregation controller, they replace
+	// whatever rules the object itself carries.
 	Rules []Rule
 	// Aggregated is true when the role has an aggregationRule;
 	// AggregatedFrom names the ClusterRoles it selects.
@@ -218,6 +218,12 @@ func FromSnapshot(s *kube.Snapshot) *Model {
 		}
 		in.Workloads = append(in.Workloads, Subject{Kind: ServiceAccountKind, Namespace: nsOf(w.Object), Name: sa})
 	}
+	if s.Kind != kube.FromCluster {
+		// Manifests refer to the API server's own roles (cluster-admin,
+		// edit, view, ...) without carrying them; a cluster has them.
+		// Roles the manifests define themselves come first and win.
+		in.Roles = append(in.Roles, BootstrapRoles()...)
+	}
 	in.Namespaces = s.Namespaces()
 	in.EnforcedPodSecurity = map[string]string{}
 	for _, o := range s.OfKind("", "Namespace") {
@@ -337,7 +343,7 @@ func (m *Model) aggregate() {
 	for _, r := range m.Roles {
 		if r.Cluster && r.Aggregated {
 			aggs = append(aggs, r)
-			r.Rules = slices.Clone(r.own)
+			r.Rules, r.AggregatedFrom = nil, nil
 		}
 	}
 	if len(aggs) == 0 {
