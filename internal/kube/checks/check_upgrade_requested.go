@@ -49,6 +49,6 @@ func requestedMessage(r kube.DeprecatedRequest, when string, target upgrade.Vers
 	if r.Subresource != "" {
 		resource += "/" + r.Subresource
 	}
-	return fmt.Sprintf("clients have requested %s %s (%s) since the API server started: find them in the audit log (annotation k8s.io/deprecated) before upgrading to %s (%s)",
+	return fmt.Sprintf("clients have requested %s %s (%s) since the API server that answered started (each API server counts its own requests): find them in the audit log (annotation k8s.io/deprecated) before upgrading to %s (%s)",
 		r.GroupVersion(), resource, when, target, why)
 }

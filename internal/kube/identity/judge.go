@@ -166,7 +166,10 @@ func JudgeAPIServer(a *APIServer) []Problem {
 
 // judgeModes judges a chain of authorizer types, described as what.
 func judgeModes(modes []string, flag, what string, add func(r *finding.Rule, flag, format string, args ...any)) {
-	if i := slices.Index(modes, "AlwaysAllow"); i >= 0 && !slices.Contains(modes[:i], "AlwaysDeny") {
+	// AlwaysDeny has no opinion (it denies by not allowing), so an
+	// AlwaysAllow anywhere in the chain allows what nothing before it
+	// allowed.
+	if slices.Contains(modes, "AlwaysAllow") {
 		add(AlwaysAllow, flag, "%s includes AlwaysAllow", what)
 	}
 	if !slices.Contains(modes, "Node") {

@@ -248,7 +248,7 @@ func (r *Rule) Allows(q *Request) bool {
 	}
 	if !q.IsResource() {
 		for _, u := range r.NonResourceURLs {
-			if u == "*" || u == q.Path || (strings.HasSuffix(u, "*") && strings.HasPrefix(q.Path, strings.TrimSuffix(u, "*"))) {
+			if u == "*" || u == q.Path || (strings.HasSuffix(u, "*") && strings.HasPrefix(q.Path, strings.TrimRight(u, "*"))) {
 				return true
 			}
 		}

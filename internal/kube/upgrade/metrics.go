@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -101,12 +102,18 @@ func FetchDeprecated(ctx context.Context, cfg *rest.Config) ([]RequestedDeprecat
 	if err != nil {
 		return nil, err
 	}
-	data, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	body, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").Stream(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading /metrics (needs get on the non-resource URL /metrics): %w", err)
 	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, maxMetrics+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading /metrics: %w", err)
+	}
 	if len(data) > maxMetrics {
-		data = data[:maxMetrics]
+		// Keep whole lines: the last one is cut.
+		data = data[:bytes.LastIndexByte(data[:maxMetrics], '\n')+1]
 	}
 	return ParseDeprecatedMetric(data)
 }

@@ -31,6 +31,9 @@ type Version struct {
 
 var versionRe = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?`)
 
+// maxMinor bounds the minor versions palisade accepts.
+const maxMinor = 999
+
 // ParseVersion reads "v1.29.3", "1.29", "v1.29.3-eks-4d8f9c1",
 // "v1.30.2+k3s1" or "1.29.x".
 func ParseVersion(s string) (Version, error) {
@@ -40,12 +43,20 @@ func ParseVersion(s string) (Version, error) {
 	}
 	v := Version{Patch: -1}
 	v.Major, _ = strconv.Atoi(m[1])
-	v.Minor, _ = strconv.Atoi(m[2])
+	minor, errMinor := strconv.Atoi(m[2])
+	v.Minor = minor
+	var patchErr error
 	if m[3] != "" {
-		v.Patch, _ = strconv.Atoi(m[3])
+		v.Patch, patchErr = strconv.Atoi(m[3])
 	}
 	if v.Major != 1 {
 		return Version{}, fmt.Errorf("%q is not a Kubernetes 1.x version", s)
+	}
+	// Kubernetes makes three minors a year: anything past 1.999 (or a
+	// number that does not fit) is a typo, and would make upgrade paths
+	// of millions of steps.
+	if errMinor != nil || minor > maxMinor || patchErr != nil || v.Patch > maxMinor*1000 {
+		return Version{}, fmt.Errorf("%q is not a Kubernetes version (minor or patch out of range)", s)
 	}
 	return v, nil
 }

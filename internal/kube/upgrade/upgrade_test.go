@@ -30,6 +30,9 @@ func TestParseVersion(t *testing.T) {
 		{"1.31.x", "v1.31", false},
 		{"2.0", "", true},
 		{"latest", "", true},
+		{"1.2000000000", "", true},
+		{"v1.99999999999999999999999", "", true},
+		{"1.30.99999999999999999999", "", true},
 	}
 	for _, tt := range tests {
 		v, err := ParseVersion(tt.in)
