@@ -165,6 +165,22 @@ func versionObject(p *Pass) (*kube.Object, kube.Path) {
 	return clusterObject(p), nil
 }
 
+// apiServerRange is the range of the control plane's API server
+// versions: the one that answered (or the first found) and every
+// kube-apiserver pod or manifest of the snapshot.
+func apiServerRange(p *Pass) (upgrade.APIServers, bool) {
+	var r upgrade.APIServers
+	if cp, _ := controlPlaneVersion(p); !cp.IsZero() {
+		r.Include(cp)
+	}
+	for _, c := range componentVersions(p) {
+		if c.name == "kube-apiserver" {
+			r.Include(c.v)
+		}
+	}
+	return r, !r.Oldest.IsZero()
+}
+
 func supportedList(t *upgrade.Table, now time.Time) string {
 	var s []string
 	for _, r := range t.Supported(now) {
@@ -225,19 +241,19 @@ func versionChecks() []Check {
 			p.Report(o, path, "Kubernetes %s (%s) is behind: %s or later is available", v, src, s.BehindPatch)
 		}},
 		{Rule: UPGKubeletSkew, Run: func(p *Pass) {
-			cp, _ := controlPlaneVersion(p)
-			if cp.IsZero() {
+			apis, ok := apiServerRange(p)
+			if !ok {
 				return
 			}
 			for _, n := range nodes(p) {
-				if msg := upgrade.KubeletSkew(cp, n.v); msg != "" {
+				if msg := upgrade.NodeSkew("kubelet", apis, n.v); msg != "" {
 					p.Report(n.obj, kube.Path{"status", "nodeInfo", "kubeletVersion"}, "node %s: %s", n.obj.Meta.Name, msg)
 				}
 			}
 		}},
 		{Rule: UPGControlPlaneSkew, Run: func(p *Pass) {
-			cp, _ := controlPlaneVersion(p)
-			if cp.IsZero() {
+			cp, ok := apiServerRange(p)
+			if !ok {
 				return
 			}
 			var apis []upgrade.Version
@@ -251,8 +267,8 @@ func versionChecks() []Check {
 						first = &comps[i]
 					}
 				case "kube-proxy":
-					if msg := upgrade.KubeletSkew(cp, c.v); msg != "" {
-						p.Report(c.obj, c.path, "%s", strings.Replace(msg, "kubelet", "kube-proxy", 1))
+					if msg := upgrade.NodeSkew(c.name, cp, c.v); msg != "" {
+						p.Report(c.obj, c.path, "%s", msg)
 					}
 				default:
 					if msg := upgrade.ControllerSkew(c.name, cp, c.v); msg != "" {
@@ -270,7 +286,7 @@ func versionChecks() []Check {
 				return
 			}
 			for _, n := range nodes(p) {
-				if msg := upgrade.KubeletSkew(target, n.v); msg != "" && target.MinorsBehind(n.v) > 0 {
+				if msg := upgrade.NodeSkew("kubelet", upgrade.SingleAPIServer(target), n.v); msg != "" && target.MinorsBehind(n.v) > 0 {
 					p.Report(n.obj, kube.Path{"status", "nodeInfo", "kubeletVersion"}, "after upgrading to %s, node %s: %s", target, n.obj.Meta.Name, msg)
 				}
 			}

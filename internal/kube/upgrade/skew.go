@@ -12,29 +12,58 @@ func KubeletMaxBehind(apiserver Version) int {
 	return 2
 }
 
-// KubeletSkew says why a kubelet's version breaks the skew policy
-// against the API server, or "".
-func KubeletSkew(apiserver, kubelet Version) string {
-	behind := apiserver.MinorsBehind(kubelet)
-	switch {
-	case behind < 0:
-		return fmt.Sprintf("kubelet %s is newer than the API server %s (kubelets must not be newer)", kubelet, apiserver)
-	case behind > KubeletMaxBehind(apiserver):
-		return fmt.Sprintf("kubelet %s is %d minor versions older than the API server %s (at most %d allowed)", kubelet, behind, apiserver, KubeletMaxBehind(apiserver))
+// APIServers is the range of kube-apiserver versions of a control
+// plane (one version, or several during an upgrade of an HA control
+// plane): the skew policy holds other components to the oldest (they
+// must not be newer) and to the newest (they may lag it only so far).
+type APIServers struct{ Oldest, Newest Version }
+
+// SingleAPIServer is the range of one version.
+func SingleAPIServer(v Version) APIServers { return APIServers{v, v} }
+
+// Include widens the range to a version.
+func (a *APIServers) Include(v Version) {
+	if a.Oldest.IsZero() || v.CompareMinor(a.Oldest) < 0 {
+		a.Oldest = v
+	}
+	if a.Newest.IsZero() || v.CompareMinor(a.Newest) > 0 {
+		a.Newest = v
+	}
+}
+
+func (a APIServers) describe(which string) string {
+	if a.Oldest.CompareMinor(a.Newest) == 0 {
+		return "the API server " + a.Newest.String()
+	}
+	if which == "oldest" {
+		return "the oldest API server " + a.Oldest.String()
+	}
+	return "the newest API server " + a.Newest.String()
+}
+
+// NodeSkew says why a kubelet or kube-proxy breaks the skew policy, or
+// "": it must not be newer than the oldest API server, nor more minors
+// behind the newest than KubeletMaxBehind allows.
+func NodeSkew(component string, apis APIServers, v Version) string {
+	max := KubeletMaxBehind(apis.Oldest)
+	switch behind := apis.Newest.MinorsBehind(v); {
+	case apis.Oldest.MinorsBehind(v) < 0:
+		return fmt.Sprintf("%s %s is newer than %s (it must not be newer than any API server)", component, v, apis.describe("oldest"))
+	case behind > max:
+		return fmt.Sprintf("%s %s is %d minor versions older than %s (at most %d allowed)", component, v, behind, apis.describe("newest"), max)
 	}
 	return ""
 }
 
 // ControllerSkew says why kube-controller-manager, kube-scheduler or
 // cloud-controller-manager breaks the skew policy (not newer than the
-// API server, at most one minor older), or "".
-func ControllerSkew(component string, apiserver, v Version) string {
-	behind := apiserver.MinorsBehind(v)
-	switch {
-	case behind < 0:
-		return fmt.Sprintf("%s %s is newer than the API server %s (it must not be newer)", component, v, apiserver)
+// oldest API server, at most one minor older than the newest), or "".
+func ControllerSkew(component string, apis APIServers, v Version) string {
+	switch behind := apis.Newest.MinorsBehind(v); {
+	case apis.Oldest.MinorsBehind(v) < 0:
+		return fmt.Sprintf("%s %s is newer than %s (it must not be newer)", component, v, apis.describe("oldest"))
 	case behind > 1:
-		return fmt.Sprintf("%s %s is %d minor versions older than the API server %s (at most 1 allowed)", component, v, behind, apiserver)
+		return fmt.Sprintf("%s %s is %d minor versions older than %s (at most 1 allowed)", component, v, behind, apis.describe("newest"))
 	}
 	return ""
 }

@@ -102,13 +102,21 @@ func TestSkew(t *testing.T) {
 		name, got string
 		bad       bool
 	}{
-		{"kubelet 3 behind on 1.30", KubeletSkew(v("1.30.1"), v("1.27.0")), false},
-		{"kubelet 4 behind on 1.30", KubeletSkew(v("1.30.1"), v("1.26.0")), true},
-		{"kubelet 3 behind on 1.27", KubeletSkew(v("1.27.1"), v("1.24.0")), true},
-		{"kubelet newer", KubeletSkew(v("1.30.1"), v("1.31.0")), true},
-		{"scheduler 1 behind", ControllerSkew("kube-scheduler", v("1.30"), v("1.29")), false},
-		{"scheduler 2 behind", ControllerSkew("kube-scheduler", v("1.30"), v("1.28")), true},
-		{"controller newer", ControllerSkew("kube-controller-manager", v("1.30"), v("1.31")), true},
+		{"kubelet 3 behind on 1.30", NodeSkew("kubelet", SingleAPIServer(v("1.30.1")), v("1.27.0")), false},
+		{"kubelet 4 behind on 1.30", NodeSkew("kubelet", SingleAPIServer(v("1.30.1")), v("1.26.0")), true},
+		{"kubelet 3 behind on 1.27", NodeSkew("kubelet", SingleAPIServer(v("1.27.1")), v("1.24.0")), true},
+		{"kubelet newer", NodeSkew("kubelet", SingleAPIServer(v("1.30.1")), v("1.31.0")), true},
+		{"scheduler 1 behind", ControllerSkew("kube-scheduler", SingleAPIServer(v("1.30")), v("1.29")), false},
+		{"scheduler 2 behind", ControllerSkew("kube-scheduler", SingleAPIServer(v("1.30")), v("1.28")), true},
+		{"controller newer", ControllerSkew("kube-controller-manager", SingleAPIServer(v("1.30")), v("1.31")), true},
+		// During an upgrade of an HA control plane (API servers 1.30
+		// and 1.31), nothing may be newer than 1.30, and lag counts
+		// from 1.31.
+		{"kubelet newer than the oldest API server", NodeSkew("kubelet", APIServers{v("1.30"), v("1.31")}, v("1.31.0")), true},
+		{"kubelet 3 behind the newest API server", NodeSkew("kubelet", APIServers{v("1.30"), v("1.31")}, v("1.28.0")), false},
+		{"kubelet 4 behind the newest API server", NodeSkew("kubelet", APIServers{v("1.30"), v("1.31")}, v("1.27.0")), true},
+		{"controller at the oldest", ControllerSkew("kube-scheduler", APIServers{v("1.30"), v("1.31")}, v("1.30")), false},
+		{"controller at the newest", ControllerSkew("kube-scheduler", APIServers{v("1.30"), v("1.31")}, v("1.31")), true},
 		{"HA 1 apart", APIServerSkew([]Version{v("1.30"), v("1.31")}), false},
 		{"HA 2 apart", APIServerSkew([]Version{v("1.29"), v("1.31"), v("1.30")}), true},
 	}
