@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the node-audit tests need (internal/node): Debian's
-# containerd and docker.io (the tests start their own daemons under a
-# temporary directory, never the system ones). The real Debian bookworm
+# containerd, docker.io and podman (the tests start their own daemons
+# and Podman's API service under a temporary directory, never the system
+# ones), and procps: dockerd runs ps for a container's process list. The real Debian bookworm
 # root they also audit is the one .ci/setup-image.sh builds for every
 # test. Idempotent and quiet; fast when already done. Needs root for
 # apt-get (CI runs as root).
@@ -10,6 +11,8 @@ set -euo pipefail
 missing=()
 command -v containerd >/dev/null 2>&1 && command -v ctr >/dev/null 2>&1 || missing+=(containerd)
 [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || missing+=(docker.io)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v ps >/dev/null 2>&1 || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
   echo "setup-node: installing ${missing[*]} needs root" >&2
   exit 1

@@ -218,7 +218,9 @@ and the host checks. It detects which components run (processes in
 /proc, static pod manifests, systemd units) and the distribution
 (kubeadm, k3s, RKE2, MicroK8s, EKS, GKE, AKS), and reads each setting
 the way the component does: kubelet flags over its configuration file
-over the defaults.
+over the defaults. On an EKS, GKE or AKS node (detected, or --flavour)
+the worker checks are numbered and judged as the CIS Amazon EKS, GKE or
+AKS Benchmark states them; the others are not applicable there.
 
 Where a Docker or containerd socket answers, every container it knows
 (running, created or stopped) is judged against section 5 of the CIS

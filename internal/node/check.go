@@ -41,6 +41,11 @@ type Check struct {
 	// Test is what must hold. A check without a test is reported as
 	// manual: palisade shows the recommendation, a person judges it.
 	Test *Expr `yaml:"test"`
+	// Variants is the check's recommendation in each managed benchmark
+	// its section has (see managed.go). A check without an entry for a
+	// variant is not part of that benchmark; a check with variants and
+	// no Ref is only part of them.
+	Variants map[Flavour]*CheckVariant `yaml:"variants"`
 
 	// Filled from the section.
 	Section   *Section `yaml:"-"`
@@ -61,9 +66,12 @@ type Section struct {
 	Control   control.ID `yaml:"control"`
 	// Component is the component every check of the section is about;
 	// the checks are n/a on a node where it does not run.
-	Component string   `yaml:"component"`
-	Checks    []*Check `yaml:"checks"`
-	File      string   `yaml:"-"`
+	Component string `yaml:"component"`
+	// Variants places the section in the managed benchmarks (eks, gke,
+	// aks) whose nodes its checks are judged for.
+	Variants map[Flavour]*SectionVariant `yaml:"variants"`
+	Checks   []*Check                    `yaml:"checks"`
+	File     string                      `yaml:"-"`
 }
 
 // Expr is a test: either a combination (All, Any, Not) or a leaf that
@@ -253,6 +261,9 @@ func ParseSection(name string, data []byte) (*Section, error) {
 	if s.Component != "" && !knownComponent(s.Component) {
 		return nil, fmt.Errorf("check file %s: unknown component %q", name, s.Component)
 	}
+	if err := s.validateSectionVariants(); err != nil {
+		return nil, fmt.Errorf("check file %s: %w", name, err)
+	}
 	for i, c := range s.Checks {
 		if err := s.prepare(c); err != nil {
 			return nil, fmt.Errorf("check file %s, check %d (%s): %w", name, i+1, c.ID, err)
@@ -290,7 +301,7 @@ func (s *Section) prepare(c *Check) error {
 			return err
 		}
 	}
-	return nil
+	return s.validateVariants(c)
 }
 
 func cmpOr[T comparable](a, b T) T {

@@ -31,9 +31,10 @@ type CollectOptions struct {
 	// NoContainers skips asking the container runtimes for their
 	// containers (implied by NoProc: a snapshot has no live sockets).
 	NoContainers bool
-	// DockerSocket and ContainerdSocket, paths on this machine, replace
-	// the sockets found under the root.
-	DockerSocket, ContainerdSocket string
+	// DockerSocket, ContainerdSocket and CRISocket (a CRI runtime such
+	// as CRI-O), paths on this machine, replace the sockets of their
+	// kind found under the root.
+	DockerSocket, ContainerdSocket, CRISocket string
 	// RunningContainersOnly judges running containers only, as
 	// docker-bench does; by default created and stopped ones are judged
 	// too (they run again on start or at boot).
@@ -110,7 +111,7 @@ func Collect(root string, checks []*Check, opts CollectOptions) (*Facts, error) 
 	if !opts.NoCerts {
 		c.collectCerts(opts.CertPaths)
 	}
-	if !opts.NoContainers && (!opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "") {
+	if !opts.NoContainers && (!opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "" || opts.CRISocket != "") {
 		c.collectContainers()
 	}
 	c.redactComponents()

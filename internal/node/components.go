@@ -173,7 +173,9 @@ var variables = map[string]variable{
 		RKE2:    {"/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig"},
 		K3s:     {"/var/lib/rancher/k3s/agent/kubeproxy.kubeconfig"},
 	}},
-	"kubelet.cni": {paths: map[Flavour][]string{Generic: {"/etc/cni/net.d"}}},
+	// azure.json holds the AKS node's cloud credentials.
+	"aks.azure-json": {paths: map[Flavour][]string{AKS: {"/etc/kubernetes/azure.json"}}},
+	"kubelet.cni":    {paths: map[Flavour][]string{Generic: {"/etc/cni/net.d"}}},
 	"dockerd.config": {component: "dockerd", flag: "--config-file", paths: map[Flavour][]string{
 		Generic: {"/etc/docker/daemon.json"},
 	}},

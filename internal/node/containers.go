@@ -78,6 +78,41 @@ type Container struct {
 	NetworkMode string `json:"networkMode,omitempty"`
 	// RootfsPropagation is the propagation of the container's root.
 	RootfsPropagation string `json:"rootfsPropagation,omitempty"`
+	// CgroupParent is Docker's --cgroup-parent ("" for the default).
+	CgroupParent string `json:"cgroupParent,omitempty"`
+	// Ulimits are Docker's per-container --ulimit overrides
+	// ("nofile=1024:2048").
+	Ulimits []string `json:"ulimits,omitempty"`
+	// ImageID is the image the container was created from and
+	// CurrentImageID the one its reference names now (Docker); they
+	// differ when the tag moved on after the container was created.
+	ImageID        string `json:"imageID,omitempty"`
+	CurrentImageID string `json:"currentImageID,omitempty"`
+	// Processes are the program names (base names only: command lines
+	// can hold secrets) running in the container; ProcessesListed says
+	// whether the runtime was asked (running containers only).
+	Processes       []string `json:"processes,omitempty"`
+	ProcessesListed bool     `json:"processesListed,omitempty"`
+	// Execs are the exec sessions the runtime still knows (Docker keeps
+	// them while the container runs).
+	Execs []ContainerExec `json:"execs,omitempty"`
+	// Unknown names the settings the runtime did not report (a CRI
+	// runtime without verbose status); the rules that need them do not
+	// apply to the container.
+	Unknown []string `json:"unknown,omitempty"`
+
+	execIDs []string // read by DockerContainers after the inspect
+}
+
+// ContainerExec is one exec session of a container (docker exec).
+type ContainerExec struct {
+	ID      string `json:"id"`
+	Running bool   `json:"running,omitempty"`
+	// Program is the base name of the command run.
+	Program    string `json:"program,omitempty"`
+	Privileged bool   `json:"privileged,omitempty"`
+	// User is the --user given ("" runs as the container's user).
+	User string `json:"user,omitempty"`
 }
 
 // ContainerMount is one mount of a container.
@@ -139,6 +174,33 @@ func (c *Container) Label() string {
 	return b.String()
 }
 
+// shortID shortens an image ID ("sha256:" and 12 hex digits).
+func shortID(id string) string {
+	algo, hex, ok := strings.Cut(id, ":")
+	if !ok {
+		algo, hex = "", id
+	}
+	if len(hex) > 12 {
+		hex = hex[:12]
+	}
+	if algo == "" {
+		return hex
+	}
+	return algo + ":" + hex
+}
+
+// execLabel names an exec session: its program and short ID.
+func execLabel(e ContainerExec) string {
+	id := e.ID
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	if e.Program == "" {
+		return id
+	}
+	return e.Program + " (" + id + ")"
+}
+
 func isHex(s string) bool {
 	return strings.Trim(s, "0123456789abcdef") == ""
 }
@@ -156,15 +218,56 @@ type containerCheck struct {
 	// manual checks report warn rather than fail: the benchmark scores
 	// them as manual, a person decides.
 	manual bool
+	// report checks only list what a person must confirm (CIS scores
+	// them manual and gives no pass criterion): a container's problem is
+	// a note, and the result is manual rather than warn.
+	report bool
+	// needs are the settings the judgement reads: a container whose
+	// runtime did not report one of them (Container.Unknown) is n/a.
+	needs []string
 	// judge returns what is wrong ("" when the container complies), or
 	// na (why the check does not apply to this container).
 	judge func(c *Container, h hostMAC) (problem, na string)
 }
 
+// The settings a container check needs (see containerCheck.needs).
+const (
+	needPrivileged  = "privileged"
+	needCaps        = "capabilities"
+	needSeccomp     = "seccomp"
+	needAppArmor    = "apparmor"
+	needSELinux     = "selinux"
+	needNNP         = "noNewPrivileges"
+	needUser        = "user"
+	needReadOnly    = "readOnlyRootfs"
+	needMemory      = "memory"
+	needCPU         = "cpu"
+	needPids        = "pids"
+	needDevices     = "devices"
+	needNamespaces  = "namespaces"
+	needMounts      = "mounts"
+	needPropagation = "propagation"
+)
+
+// judgeContainer runs one check on one container, n/a when the runtime did
+// not report what the check needs.
+func (cc *containerCheck) judgeContainer(c *Container, h hostMAC) (problem, na string) {
+	var missing []string
+	for _, n := range cc.needs {
+		if slices.Contains(c.Unknown, n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return "", c.Runtime + " does not report " + strings.Join(missing, ", ") + " in its container status"
+	}
+	return cc.judge(c, h)
+}
+
 func rtRule(id, ref, title string, sev finding.Severity, doc, remediation string) *finding.Rule {
 	r := &finding.Rule{ID: id, Control: control.CISRuntime, Severity: sev, Family: "containers", Title: title, Doc: doc, Remediation: remediation}
 	if ref != "" {
-		r.Doc += fmt.Sprintf("\n\nBenchmark: CIS Docker Benchmark 1.6, recommendation %s.", ref)
+		r.Doc += fmt.Sprintf("\n\nBenchmark: CIS Docker Benchmark v1.6.0, recommendation %s.", ref)
 		r.Aliases = []finding.Alias{{Tool: "docker-bench", ID: ref}}
 	}
 	return r
@@ -180,6 +283,13 @@ func isRuntimeSocket(p string) bool {
 	p = hostpath.Clean(p)
 	for _, s := range []string{"/run/docker.sock", "/var/run/docker.sock", "/run/containerd", "/var/run/containerd", "/run/crio", "/var/run/crio", "/run/podman", "/var/run/podman", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock", "/run/k3s/containerd", "/var/snap/microk8s/common/run"} {
 		if p == s || strings.HasPrefix(p, s+"/") {
+			return true
+		}
+	}
+	// Rootless Docker and Podman: /run/user/UID/docker.sock, .../podman.
+	if rest, ok := strings.CutPrefix(p, "/run/user/"); ok {
+		_, sub, _ := strings.Cut(rest, "/")
+		if sub == "docker.sock" || sub == "podman" || strings.HasPrefix(sub, "podman/") {
 			return true
 		}
 	}
@@ -205,11 +315,21 @@ func runtimeInternal(src string) bool {
 
 func hasHostNS(c *Container, ns string) bool { return slices.Contains(c.HostNamespaces, ns) }
 
+// dockerAPI reports whether the container was read through the Docker
+// API (Docker, or Podman's compatible service).
+func dockerAPI(c *Container) bool { return c.Runtime == "docker" || c.Runtime == "podman" }
+
 func dockerOnly(c *Container) string {
-	if c.Runtime != "docker" {
+	if !dockerAPI(c) {
 		return "a Docker setting; " + c.Runtime + " has no equivalent"
 	}
 	return ""
+}
+
+// isRootExecUser reports whether an exec's --user explicitly names root
+// ("" runs as the container's own user, which PAL-RT-401 judges).
+func isRootExecUser(u string) bool {
+	return strings.TrimSpace(u) != "" && isRootUser(u)
 }
 
 // The container rules, in benchmark order.
@@ -217,6 +337,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-401", "4.1", "Containers do not run as root", finding.Medium,
 		"A process running as root in a container is root on the host once it escapes, and owns every file of the host it can reach through a mount. The user is the one the container was started with, or the image's USER.",
 		"Set USER in the image (or --user / runAsUser) to an unprivileged UID, or remap container root with userns-remap or user namespaces."),
+		needs: []string{needUser},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if !c.RunsAsRoot {
 				return "", ""
@@ -232,6 +353,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-502", "5.2", "Containers run under an AppArmor profile", finding.Medium,
 		"On a host with AppArmor, a container without a profile (or with unconfined) loses the mount, ptrace and /proc write restrictions that stop common escapes.",
 		"Remove --security-opt apparmor=unconfined and let the runtime apply its default profile (docker-default, cri-containerd.apparmor.d), or give a custom one."),
+		needs: []string{needAppArmor, needPrivileged},
 		judge: func(c *Container, h hostMAC) (string, string) {
 			if !h.apparmor {
 				return "", "AppArmor is not enabled on the host (" + h.source + ")"
@@ -247,6 +369,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-503", "5.3", "Containers keep their SELinux labels", finding.Medium,
 		"On a host enforcing SELinux, a container started with label=disable (or privileged) runs as an unconfined domain and can touch any host file a mount exposes.",
 		"Remove --security-opt label=disable (and --privileged); give a specific type with label=type:... if the default is too strict."),
+		needs: []string{needSELinux, needPrivileged},
 		judge: func(c *Container, h hostMAC) (string, string) {
 			if !h.selinux {
 				return "", "SELinux is not enabled on the host (" + h.source + ")"
@@ -259,6 +382,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-504", "5.4", "Containers get no capabilities beyond the default set", finding.High,
 		"Capabilities such as SYS_ADMIN, SYS_PTRACE, SYS_MODULE, NET_ADMIN or DAC_READ_SEARCH each give a container a path to the host kernel or other containers' data.",
 		"Remove --cap-add (or capabilities.add) and drop what is not needed (--cap-drop ALL, then add back only what the process uses)."),
+		needs: []string{needCaps, needPrivileged},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.Privileged {
 				return "", "" // PAL-RT-505 reports privileged containers
@@ -271,6 +395,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-505", "5.5", "Containers are not privileged", finding.Critical,
 		"A privileged container has every capability, every host device, a writable /sys and no seccomp, AppArmor or SELinux confinement: it is root on the host.",
 		"Remove --privileged (privileged: true); add only the capability or device the workload needs."),
+		needs: []string{needPrivileged},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.Privileged {
 				return "privileged", ""
@@ -280,6 +405,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-506", "5.6", "Containers do not mount sensitive host directories", finding.High,
 		"A bind mount of /, /etc, /proc, /sys, /dev, /boot, /usr, /var/lib/kubelet and the like exposes host credentials, kernel settings or other workloads' data; writable, it lets the container change the host. Runtime sockets are reported by PAL-RT-532.",
 		"Remove the bind mount, or mount only the specific non-sensitive sub-directory the workload needs, read-only."),
+		needs: []string{needMounts},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			var bad []string
 			for _, m := range c.Mounts {
@@ -296,6 +422,20 @@ var containerChecks = []containerCheck{
 			}
 			return strings.Join(bad, "; "), ""
 		}},
+	{rule: rtRule("PAL-RT-507", "5.7", "Containers do not run an SSH server", finding.Medium,
+		"An SSH server in a container is one more service to patch and one more set of credentials to manage, and it lets people change a container behind the back of its image; docker exec (kubectl exec) reaches a container without it. Judged on running containers, from the program names of their processes (the runtime's process list: Docker's top, containerd's task PIDs and /proc/PID/cmdline under the node root).",
+		"Remove sshd from the image; use docker exec or kubectl exec (and debug containers) to get into a container."),
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			switch {
+			case c.State != "running":
+				return "", "processes are listed for running containers only"
+			case !c.ProcessesListed:
+				return "", "the processes of some running containers could not be listed"
+			case slices.Contains(c.Processes, "sshd"):
+				return "runs sshd", ""
+			}
+			return "", ""
+		}},
 	{rule: rtRule("PAL-RT-508", "5.8", "Containers do not publish privileged host ports", finding.Low,
 		"Publishing a port below 1024 on the host needs the daemon to bind a privileged port for the container; it is rarely needed and hides which service owns the port.",
 		"Publish on a port of 1024 or above (and map it with a load balancer if clients need 80/443)."),
@@ -311,9 +451,27 @@ var containerChecks = []containerCheck{
 			}
 			return strings.Join(bad, ", "), ""
 		}},
+	{rule: rtRule("PAL-RT-509", "5.9", "Only needed ports are published", finding.Info,
+		"Every published port is reachable from outside the host. The benchmark scores this manual: only a person knows which ports a container needs, so palisade lists each container's published ports for review (manual result) and passes when none publishes any. Containers on the host network open ports without publishing them (PAL-RT-510); ports of Kubernetes pods are the CNI's hostPort mappings, not in the container spec.",
+		"Remove the -p/--publish options a container does not need; publish a port only on the interface that should serve it."),
+		report: true,
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if dockerOnly(c) != "" {
+				return "", "published ports are set by the CNI, not in the container spec"
+			}
+			var ports []string
+			for _, p := range c.Ports {
+				ports = append(ports, fmt.Sprintf("%s:%d → %s", cmp.Or(p.HostIP, "0.0.0.0"), p.HostPort, p.ContainerPort))
+			}
+			if len(ports) == 0 {
+				return "", ""
+			}
+			return "publishes " + strings.Join(ports, ", "), ""
+		}},
 	{rule: rtRule("PAL-RT-510", "5.10", "Containers do not share the host's network namespace", finding.High,
 		"A container on the host network sees every host interface, can bind any host port and reach services that listen on localhost only (the kubelet's read-only port, etcd, metadata proxies).",
 		"Remove --net=host (hostNetwork: true) and publish the ports the container serves."),
+		needs: []string{needNamespaces},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if hasHostNS(c, "network") {
 				return "shares the host network namespace", ""
@@ -323,6 +481,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-511", "5.11", "Containers have a memory limit", finding.Low,
 		"Without a memory limit one container can exhaust the host's memory and get other workloads, or the runtime, killed.",
 		"Set a memory limit (--memory, resources.limits.memory)."),
+		needs: []string{needMemory},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.MemoryLimit <= 0 {
 				return "no memory limit", ""
@@ -332,9 +491,10 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-512", "5.12", "Containers have a CPU share set", finding.Info,
 		"Without CPU shares every container gets the default weight, so a busy one starves the rest.",
 		"Set --cpu-shares (resources.requests.cpu) to reflect the container's priority."),
+		needs: []string{needCPU},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			switch {
-			case c.CPUShares == 0, c.CPUShares == 1024 && c.Runtime == "docker":
+			case c.CPUShares == 0, c.CPUShares == 1024 && dockerAPI(c):
 				return "no CPU shares set", ""
 			case c.CPUShares <= 2 && c.Pod != "":
 				// The kubelet gives a container without a CPU request the
@@ -346,6 +506,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-513", "5.13", "Containers have a read-only root file system", finding.Low,
 		"A writable root file system lets an intruder drop tools and change the application's own files; a read-only one with explicit writable volumes keeps the image as built.",
 		"Run with --read-only (readOnlyRootFilesystem: true) and mount writable volumes or tmpfs only where the application writes."),
+		needs: []string{needReadOnly},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if !c.ReadOnlyRootfs {
 				return "root file system is writable", ""
@@ -387,6 +548,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-516", "5.16", "Containers do not share the host's process namespace", finding.High,
 		"With the host PID namespace a container sees every host process, their command lines and environments, and with ptrace rights can enter them.",
 		"Remove --pid=host (hostPID: true)."),
+		needs: []string{needNamespaces},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if hasHostNS(c, "pid") {
 				return "shares the host PID namespace", ""
@@ -396,6 +558,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-517", "5.17", "Containers do not share the host's IPC namespace", finding.High,
 		"With the host IPC namespace a container reads and writes host shared memory segments and message queues.",
 		"Remove --ipc=host (hostIPC: true)."),
+		needs: []string{needNamespaces},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if hasHostNS(c, "ipc") {
 				return "shares the host IPC namespace", ""
@@ -405,6 +568,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-518", "5.18", "Host devices are not exposed to containers", finding.Medium,
 		"A host device node in a container (a disk, /dev/mem, a GPU) gives raw access that bypasses the file system's and kernel's controls.",
 		"Remove --device unless the workload needs it, and then give only that device, with the least permissions (r, w or m)."),
+		needs:  []string{needDevices, needPrivileged},
 		manual: true,
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.Privileged || len(c.Devices) == 0 {
@@ -417,9 +581,23 @@ var containerChecks = []containerCheck{
 			}
 			return "host devices " + strings.Join(d, ", ") + more, ""
 		}},
+	{rule: rtRule("PAL-RT-519", "5.19", "Default ulimits are overridden only where needed", finding.Info,
+		"The daemon's default ulimits (default-ulimits, PAL-RT-108) apply to every container; a container started with --ulimit replaces them, which may lift a limit that kept it from exhausting file handles or processes. The benchmark scores this manual: the overrides are listed for review.",
+		"Remove --ulimit unless the container needs it; set the common limits once with default-ulimits in daemon.json."),
+		manual: true,
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if na := dockerOnly(c); na != "" {
+				return "", na
+			}
+			if len(c.Ulimits) == 0 {
+				return "", ""
+			}
+			return "overrides the default ulimits: " + strings.Join(c.Ulimits, ", "), ""
+		}},
 	{rule: rtRule("PAL-RT-520", "5.20", "Mount propagation is not shared", finding.Medium,
 		"A shared (or rshared) mount propagates mounts made inside the container back to the host, and the host's into the container.",
 		"Use the default private propagation; rslave if the container must see host mounts appear."),
+		needs: []string{needMounts, needPropagation},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			var bad []string
 			if c.RootfsPropagation == "shared" || c.RootfsPropagation == "rshared" {
@@ -435,6 +613,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-521", "5.21", "Containers do not share the host's UTS namespace", finding.Medium,
 		"With the host UTS namespace a container can change the host's hostname and domain name.",
 		"Remove --uts=host."),
+		needs: []string{needNamespaces},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if hasHostNS(c, "uts") {
 				return "shares the host UTS namespace", ""
@@ -444,6 +623,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-522", "5.22", "Containers run with a seccomp profile", finding.High,
 		"Without seccomp every system call reaches the kernel, including those behind most container escapes (keyctl, unshare, mount, bpf, userfaultfd).",
 		"Remove --security-opt seccomp=unconfined; in Kubernetes set seccompProfile: RuntimeDefault (or the kubelet's seccompDefault: true). With ctr, pass --seccomp."),
+		needs: []string{needSeccomp, needPrivileged},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.Privileged {
 				return "", "" // PAL-RT-505 reports privileged containers
@@ -453,9 +633,53 @@ var containerChecks = []containerCheck{
 			}
 			return "", ""
 		}},
+	{rule: rtRule("PAL-RT-523", "5.23", "docker exec is not used with --privileged", finding.High,
+		"A privileged exec session gets every capability and no confinement inside a container that was started without them: a way around the container's own restrictions. Docker remembers a container's exec sessions while it runs (ExecIDs); those it still knows are judged, so a clean result covers only the exec sessions since the container last started.",
+		"Do not pass --privileged to docker exec; restart the container to clear the record of past sessions once the cause is fixed."),
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if !dockerAPI(c) {
+				return "", c.Runtime + " keeps no record of exec sessions palisade can read"
+			}
+			var bad []string
+			for _, e := range c.Execs {
+				if e.Privileged {
+					bad = append(bad, "privileged exec "+execLabel(e))
+				}
+			}
+			return strings.Join(bad, ", "), ""
+		}},
+	{rule: rtRule("PAL-RT-524", "5.24", "docker exec is not used with --user=root", finding.Medium,
+		"An exec session as root in a container that runs as an unprivileged user undoes the image's USER: the session can change the application's files and use every capability the container has. Exec sessions Docker still knows (since the container last started) are judged.",
+		"Do not pass --user root (or 0) to docker exec; exec as the container's own user."),
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if !dockerAPI(c) {
+				return "", c.Runtime + " keeps no record of exec sessions palisade can read"
+			}
+			var bad []string
+			for _, e := range c.Execs {
+				if isRootExecUser(e.User) {
+					bad = append(bad, fmt.Sprintf("exec %s as user %q", execLabel(e), e.User))
+				}
+			}
+			return strings.Join(bad, ", "), ""
+		}},
+	{rule: rtRule("PAL-RT-525", "5.25", "Containers run in the default cgroup", finding.Low,
+		"A container started with --cgroup-parent runs under another cgroup than the daemon's, whose limits and accounting may differ from those the administrator set for containers. The benchmark asks that such usage be confirmed (manual): containers with a cgroup parent are listed with it.",
+		"Remove --cgroup-parent unless the container must run under that cgroup; document the ones that must."),
+		manual: true,
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if na := dockerOnly(c); na != "" {
+				return "", "the cgroup of " + c.Runtime + " containers is chosen by the runtime or the kubelet"
+			}
+			if c.CgroupParent != "" {
+				return "cgroup parent " + c.CgroupParent, ""
+			}
+			return "", ""
+		}},
 	{rule: rtRule("PAL-RT-526", "5.26", "Containers cannot gain new privileges", finding.Medium,
 		"Without no-new-privileges a process in the container can gain privileges through set-user-ID programs or file capabilities.",
 		"Run with --security-opt no-new-privileges (allowPrivilegeEscalation: false), or set no-new-privileges in daemon.json."),
+		needs: []string{needNNP},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if !c.NoNewPrivileges {
 				return "can gain new privileges (no-new-privileges not set)", ""
@@ -474,9 +698,28 @@ var containerChecks = []containerCheck{
 			}
 			return "", ""
 		}},
+	{rule: rtRule("PAL-RT-528", "5.28", "Containers run the current image of their tag", finding.Low,
+		"The benchmark asks that Docker commands use the latest version of an image rather than a cached one (manual). What a node shows is the result: a container created before its tag was pulled again still runs the old image, with the vulnerabilities the new one fixed. Containers whose reference (Config.Image) now names another image than the one they run are listed; references by digest or image ID are pinned and pass.",
+		"Re-create the container from the current image (docker compose up, or docker rm and docker run again); pin images by digest so what runs is what was scanned."),
+		manual: true,
+		judge: func(c *Container, _ hostMAC) (string, string) {
+			if na := dockerOnly(c); na != "" {
+				return "", "a Docker check: the " + c.Runtime + " container record does not keep the image digest it was created from"
+			}
+			switch {
+			case c.ImageID == "":
+				return "", "the runtime did not report the image the container runs"
+			case c.CurrentImageID == "":
+				return "", "the image reference no longer names an image on the node"
+			case c.CurrentImageID != c.ImageID:
+				return fmt.Sprintf("runs %s, but %s now names %s", shortID(c.ImageID), c.Image, shortID(c.CurrentImageID)), ""
+			}
+			return "", ""
+		}},
 	{rule: rtRule("PAL-RT-529", "5.29", "Containers have a PIDs limit", finding.Low,
 		"Without a PIDs limit a fork bomb in one container exhausts the host's process table.",
 		"Set --pids-limit (the kubelet's podPidsLimit for Kubernetes)."),
+		needs: []string{needPids},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if c.Pod != "" {
 				return "", "the kubelet limits PIDs per pod (podPidsLimit), not per container"
@@ -502,6 +745,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-531", "5.31", "Containers do not share the host's user namespace", finding.Medium,
 		"With userns-remap on, --userns=host turns the protection off for the container: its root is the host's root.",
 		"Remove --userns=host."),
+		needs: []string{needNamespaces},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			if hasHostNS(c, "user") {
 				return "shares the host user namespace (--userns=host)", ""
@@ -511,6 +755,7 @@ var containerChecks = []containerCheck{
 	{rule: rtRule("PAL-RT-532", "5.32", "Container runtime sockets are not mounted in containers", finding.Critical,
 		"A container with the Docker, containerd, CRI-O or Podman socket can start a privileged container with the host's root mounted: it is root on the host, and controls every other container.",
 		"Remove the socket mount. Tools that need the runtime API should get a narrow proxy or run on the host."),
+		needs: []string{needMounts},
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			var bad []string
 			for _, m := range c.Mounts {
@@ -524,6 +769,13 @@ var containerChecks = []containerCheck{
 
 func init() {
 	for _, cc := range containerChecks {
+		if len(cc.rule.Aliases) > 0 {
+			kind := "automated"
+			if cc.manual || cc.report {
+				kind = "manual"
+			}
+			cc.rule.Doc = strings.TrimSuffix(cc.rule.Doc, ".") + " (" + kind + "; every container rule is numbered as in v1.6.0)."
+		}
 		extraRules = append(extraRules, cc.rule)
 	}
 }
@@ -545,7 +797,10 @@ func JudgeContainers(f *Facts) []ContainerFinding {
 	for i := range f.Containers {
 		c := &f.Containers[i]
 		for _, cc := range containerChecks {
-			if problem, na := cc.judge(c, h); problem != "" && na == "" {
+			if cc.report {
+				continue // a list for review, not a problem
+			}
+			if problem, na := cc.judgeContainer(c, h); problem != "" && na == "" {
 				out = append(out, ContainerFinding{Rule: cc.rule, Container: c, Message: problem, Manual: cc.manual})
 			}
 		}
@@ -593,7 +848,7 @@ func (f *Facts) containerResults() []CheckResult {
 		}
 		switch {
 		case len(f.Runtimes) == 0:
-			cr.Status, cr.Reason = NotApplicable, "no Docker or containerd socket on this node"
+			cr.Status, cr.Reason = NotApplicable, "no Docker, Podman, containerd or CRI-O socket on this node"
 			out = append(out, cr)
 			continue
 		case reached == 0 && len(failed) == 0:
@@ -614,7 +869,7 @@ func (f *Facts) containerResults() []CheckResult {
 		judged := 0
 		for i := range f.Containers {
 			c := &f.Containers[i]
-			problem, na := cc.judge(c, h)
+			problem, na := cc.judgeContainer(c, h)
 			if na != "" {
 				if !slices.Contains(nas, na) {
 					nas = append(nas, na)
@@ -632,6 +887,10 @@ func (f *Facts) containerResults() []CheckResult {
 		case len(bad) == 0:
 			cr.Status = Pass
 			cr.Evidence = []string{fmt.Sprintf("%d container(s) judged", judged)}
+		case cc.report:
+			cr.Status = Manual
+			cr.Evidence = bad
+			cr.Reason = fmt.Sprintf("manual recommendation, confirm each is needed: %d of %d container(s) publish ports", len(bad), judged)
 		default:
 			cr.Status = Fail
 			if cc.manual {

@@ -56,17 +56,39 @@ type outcome struct {
 }
 
 // Evaluate judges checks against facts. It is a pure function: the same
-// facts always give the same results, in check order.
+// facts always give the same results, in check order. On a managed node
+// (EKS, GKE, AKS) CIS Kubernetes checks are judged as that provider's
+// benchmark states them; a recommendation of another provider's
+// benchmark only is left out.
 func Evaluate(checks []*Check, f *Facts) []CheckResult {
 	out := make([]CheckResult, 0, len(checks))
 	for _, c := range checks {
-		out = append(out, evaluateCheck(c, f))
+		view, notPart := c.asJudgedOn(f.Flavour)
+		switch {
+		case view == nil:
+			continue
+		case notPart != "":
+			out = append(out, notPartResult(view, f, notPart))
+		default:
+			out = append(out, evaluateCheck(view, f))
+		}
 	}
 	return out
 }
 
-func evaluateCheck(c *Check, f *Facts) CheckResult {
-	r := CheckResult{
+// notPartResult reports a check its benchmark variant does not have, with
+// the reason it would not apply anyway, if there is one.
+func notPartResult(c *Check, f *Facts, reason string) CheckResult {
+	r := newResult(c)
+	r.Status, r.Reason = NotApplicable, reason
+	if also := f.notApplicable(c.component); also != "" {
+		r.Reason += "; " + also
+	}
+	return r
+}
+
+func newResult(c *Check) CheckResult {
+	return CheckResult{
 		ID:        c.ID,
 		Ref:       c.Ref,
 		Benchmark: c.Section.Benchmark,
@@ -75,6 +97,10 @@ func evaluateCheck(c *Check, f *Facts) CheckResult {
 		Control:   c.control,
 		Severity:  c.severity,
 	}
+}
+
+func evaluateCheck(c *Check, f *Facts) CheckResult {
+	r := newResult(c)
 	if reason := f.notApplicable(c.component); reason != "" {
 		r.Status, r.Reason = NotApplicable, reason
 		return r

@@ -72,6 +72,32 @@ func (c *collector) persistedSysctl(name string) (string, string, bool) {
 	return val, src, found
 }
 
+func init() {
+	extraCollectors["ipv6"] = (*collector).ipv6State
+}
+
+// ipv6State says whether the node runs IPv6 ("enabled" or "disabled"),
+// for the IPv6 sysctl checks, which do not apply without it. A running
+// kernel without /proc/sys/net/ipv6 has no IPv6 (ipv6.disable=1 or not
+// built in); disable_ipv6 = 1 on all interfaces turns it off as well. A
+// snapshot without /proc/sys is judged by what sysctl.d persists.
+func (c *collector) ipv6State(string) (Setting, bool) {
+	if _, err := c.fs.Stat("/proc/sys/net"); err == nil {
+		if _, err := c.fs.Stat("/proc/sys/net/ipv6"); err != nil {
+			return Setting{Value: "disabled", Source: "no /proc/sys/net/ipv6: the kernel runs without IPv6"}, true
+		}
+		c.sysctl("net.ipv6.conf.all.disable_ipv6")
+		if s, ok := c.f.Sysctls["net.ipv6.conf.all.disable_ipv6"]; ok && s.Value == "1" {
+			return Setting{Value: "disabled", Source: "net.ipv6.conf.all.disable_ipv6 = 1 (" + s.Source + ")"}, true
+		}
+		return Setting{Value: "enabled", Source: "/proc/sys/net/ipv6"}, true
+	}
+	if v, src, ok := c.persistedSysctl("net.ipv6.conf.all.disable_ipv6"); ok && v == "1" {
+		return Setting{Value: "disabled", Source: "net.ipv6.conf.all.disable_ipv6 = 1 in " + src + " (persisted; /proc/sys not available)"}, true
+	}
+	return Setting{Value: "enabled", Source: "no /proc/sys, and sysctl.d does not disable IPv6 (persisted)"}, true
+}
+
 // modprobeDirs hold modprobe configuration.
 var modprobeDirs = []string{"/lib/modprobe.d", "/usr/lib/modprobe.d", "/run/modprobe.d", "/etc/modprobe.d"}
 

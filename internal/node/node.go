@@ -116,6 +116,7 @@ func isKubernetesCIS(b string) bool { return strings.HasPrefix(b, "cis-1.") }
 // checks run, with every other check set. A pure function.
 func Judge(f *Facts, checks []*Check, o JudgeOptions) *Result {
 	bench := SelectBenchmark(f.KubernetesVersion)
+	bench.Variant = ManagedBenchmark(f.Flavour)
 	if f.Role() == "none" {
 		bench.Note = "" // no Kubernetes component here: the version does not matter
 	}
@@ -170,7 +171,11 @@ func (r *Result) Summary() string {
 		parts = append(parts, fmt.Sprintf("%d %s", r.Counts[s], s))
 	}
 	version := cmp.Or(r.KubernetesVersion, "version unknown")
-	s := fmt.Sprintf("node %s (%s, %s, Kubernetes %s, %s): %s", r.Node, r.Role, r.Flavour, version, r.Benchmark.ID, strings.Join(parts, ", "))
+	bench := r.Benchmark.ID
+	if r.Benchmark.Variant != "" {
+		bench = r.Benchmark.Variant + " over " + bench
+	}
+	s := fmt.Sprintf("node %s (%s, %s, Kubernetes %s, %s): %s", r.Node, r.Role, r.Flavour, version, bench, strings.Join(parts, ", "))
 	if r.Benchmark.Note != "" {
 		s += "\nnote: " + r.Benchmark.Note
 	}
@@ -204,6 +209,7 @@ func (r *Result) Findings(reg func(id string) (*finding.Rule, bool)) []finding.F
 			rule = &finding.Rule{ID: c.ID, Control: c.Control, Severity: c.Severity, Title: c.Title}
 		}
 		f := rule.New(c.Reason)
+		f.Title = cmp.Or(c.Title, f.Title) // a managed benchmark words some checks its own way
 		if c.Status == Warn {
 			f.Severity = finding.Info
 			if !strings.HasPrefix(f.Message, "manual") {
@@ -257,6 +263,7 @@ func (c *Check) Rule() *finding.Rule {
 		}
 		doc += fmt.Sprintf("\n\nBenchmark: %s, recommendation %s (%s).", benchmarkName(s.Benchmark), c.Ref, kind)
 	}
+	doc += c.variantDoc()
 	r := &finding.Rule{
 		ID:          c.ID,
 		Control:     c.control,
@@ -269,6 +276,7 @@ func (c *Check) Rule() *finding.Rule {
 	if c.Ref != "" && s.AliasTool != "" {
 		r.Aliases = []finding.Alias{{Tool: s.AliasTool, ID: c.Ref}}
 	}
+	r.Aliases = append(r.Aliases, c.variantAliases()...)
 	return r
 }
 

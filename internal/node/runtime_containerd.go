@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,7 +24,7 @@ import (
 // Reading containers from containerd's gRPC API (the containers, tasks,
 // namespaces and version services) over its unix socket: every namespace
 // is listed, each container's OCI runtime spec is read back, and the
-// tasks say which ones run. Nothing is changed.
+// tasks say which ones run and with which processes. Nothing is changed.
 
 // ociSpec is the part of an OCI runtime spec palisade reads.
 type ociSpec struct {
@@ -228,6 +229,45 @@ func taskState(s taskapi.Status) string {
 type ContainerdOptions struct {
 	// SkipNamespaces are left out (Docker's "moby" when Docker answered).
 	SkipNamespaces []string
+	// Cmdline reads /proc/PID/cmdline of a host PID (under the node
+	// root); nil leaves the processes of running containers unlisted.
+	Cmdline func(pid uint32) ([]byte, error)
+}
+
+// maxPids bounds how many processes of one container are read.
+const maxPids = 1000
+
+// containerdProcesses lists the program names of a running task's
+// processes: its PIDs from the tasks service, each one's argv[0] from
+// /proc. A process that exited meanwhile is skipped.
+func containerdProcesses(ctx context.Context, tc tasksapi.TasksClient, id string, cmdline func(uint32) ([]byte, error)) ([]string, error) {
+	resp, err := tc.ListPids(ctx, &tasksapi.ListPidsRequest{ContainerID: id})
+	if err != nil {
+		return nil, fmt.Errorf("listing the task's processes: %w", grpcErr(err))
+	}
+	var out []string
+	for i, p := range resp.GetProcesses() {
+		if i >= maxPids {
+			break
+		}
+		data, err := cmdline(p.GetPid())
+		if err != nil {
+			continue
+		}
+		if name := cmdlineProgram(data); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// cmdlineProgram is the program name of a /proc/PID/cmdline: the base
+// name of argv[0] (a process that renamed itself, like sshd's
+// "sshd: /usr/sbin/sshd -D [listener]", has it all in argv[0]).
+func cmdlineProgram(data []byte) string {
+	arg0, _, _ := strings.Cut(string(data), "\x00")
+	return programName(arg0)
 }
 
 // ContainerdContainers lists every container in every namespace of the
@@ -275,7 +315,9 @@ func ContainerdContainers(ctx context.Context, socket string, o ContainerdOption
 		states := map[string]string{}
 		if tasks, err := tc.List(nctx, &tasksapi.ListTasksRequest{}); err == nil {
 			for _, t := range tasks.GetTasks() {
-				states[t.GetContainerID()] = taskState(t.GetStatus())
+				// containerd 1.x leaves ContainerID empty: a task's ID is
+				// its container's.
+				states[cmp.Or(t.GetContainerID(), t.GetID())] = taskState(t.GetStatus())
 			}
 		} else {
 			errs = append(errs, fmt.Sprintf("containerd namespace %s: listing tasks: %v", name, grpcErr(err)))
@@ -302,6 +344,14 @@ func ContainerdContainers(ctx context.Context, socket string, o ContainerdOption
 			if err != nil {
 				errs = append(errs, err.Error())
 				continue
+			}
+			if state == "running" && o.Cmdline != nil {
+				c.Processes, err = containerdProcesses(nctx, tc, k.GetID(), o.Cmdline)
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("containerd container %s/%s: %v", name, k.GetID(), err))
+				} else {
+					c.ProcessesListed = true
+				}
 			}
 			out = append(out, c)
 		}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,7 +18,10 @@ import (
 )
 
 // Reading containers from the Docker Engine API over its unix socket with
-// net/http: GET /info, /containers/json?all=1 and /containers/ID/json.
+// net/http: GET /info, /containers/json?all=1, /containers/ID/json, and
+// for each container its processes (/containers/ID/top, running ones),
+// exec sessions (/exec/ID/json) and current image (/images/REF/json).
+// Podman's API service speaks the same API and is read the same way.
 // Nothing is changed on the daemon.
 
 // maxContainers bounds how many containers one runtime is asked about.
@@ -25,6 +30,9 @@ const maxContainers = 5000
 // DockerDaemon is what the container judgement needs to know about the
 // daemon: the security options it applies to every container.
 type DockerDaemon struct {
+	// Name is the runtime serving the API: "docker" (the default) or
+	// "podman", whose service speaks the same API.
+	Name     string `json:"name,omitempty"`
 	Version  string `json:"version,omitempty"`
 	Userns   bool   `json:"userns,omitempty"`
 	Seccomp  bool   `json:"seccomp,omitempty"`
@@ -72,9 +80,11 @@ func ParseDockerInfo(data []byte) (DockerDaemon, error) {
 
 // dockerInspect is the part of GET /containers/ID/json palisade reads.
 type dockerInspect struct {
-	ID              string `json:"Id"`
-	Name            string `json:"Name"`
-	AppArmorProfile string `json:"AppArmorProfile"`
+	ID              string   `json:"Id"`
+	Name            string   `json:"Name"`
+	Image           string   `json:"Image"`
+	ExecIDs         []string `json:"ExecIDs"`
+	AppArmorProfile string   `json:"AppArmorProfile"`
 	State           *struct {
 		Status string `json:"Status"`
 	} `json:"State"`
@@ -97,10 +107,16 @@ type dockerInspect struct {
 		CapDrop        []string `json:"CapDrop"`
 		SecurityOpt    []string `json:"SecurityOpt"`
 		ReadonlyRootfs bool     `json:"ReadonlyRootfs"`
-		Memory         int64    `json:"Memory"`
-		CPUShares      int64    `json:"CpuShares"`
-		PidsLimit      *int64   `json:"PidsLimit"`
-		RestartPolicy  struct {
+		CgroupParent   string   `json:"CgroupParent"`
+		Ulimits        []struct {
+			Name string `json:"Name"`
+			Soft int64  `json:"Soft"`
+			Hard int64  `json:"Hard"`
+		} `json:"Ulimits"`
+		Memory        int64  `json:"Memory"`
+		CPUShares     int64  `json:"CpuShares"`
+		PidsLimit     *int64 `json:"PidsLimit"`
+		RestartPolicy struct {
 			Name              string `json:"Name"`
 			MaximumRetryCount int    `json:"MaximumRetryCount"`
 		} `json:"RestartPolicy"`
@@ -133,10 +149,12 @@ func ParseDockerContainer(data []byte, d DockerDaemon) (Container, error) {
 	}
 	hc, cfg := in.HostConfig, in.Config
 	c := Container{
-		Runtime:        "docker",
+		Runtime:        cmp.Or(d.Name, "docker"),
 		ID:             in.ID,
 		Name:           strings.TrimPrefix(in.Name, "/"),
 		Image:          cfg.Image,
+		ImageID:        in.Image,
+		CgroupParent:   hc.CgroupParent,
 		State:          "unknown",
 		Privileged:     hc.Privileged,
 		User:           cfg.User,
@@ -216,6 +234,12 @@ func ParseDockerContainer(data []byte, d DockerDaemon) (Container, error) {
 	if cfg.Healthcheck != nil && len(cfg.Healthcheck.Test) > 0 && cfg.Healthcheck.Test[0] != "NONE" {
 		c.Healthcheck = true
 	}
+	for _, u := range hc.Ulimits {
+		c.Ulimits = append(c.Ulimits, fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard))
+	}
+	// The exec IDs are read by DockerContainers; only their number is
+	// known here.
+	c.execIDs = in.ExecIDs
 	for _, dev := range hc.Devices {
 		c.Devices = append(c.Devices, dev.PathOnHost)
 	}
@@ -287,24 +311,26 @@ func dockerGet(ctx context.Context, hc *http.Client, p string, limit int64) ([]b
 	return data, nil
 }
 
-// DockerContainers lists every container of the Docker daemon at socket
-// (a path on this machine) and reads how each was configured. Containers
+// DockerContainers lists every container of the Docker (or Podman,
+// d.Name "podman") daemon at socket (a path on this machine) and reads
+// how each was configured. Containers
 // that cannot be read are returned as errors; the rest are kept.
 func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Container, DockerDaemon, []string, error) {
 	hc := unixClient(socket, 30*time.Second)
 	defer hc.CloseIdleConnections()
 	data, err := dockerGet(ctx, hc, "/info", 8<<20)
 	if err != nil {
-		return nil, d, nil, fmt.Errorf("asking the Docker daemon: %w", err)
+		return nil, d, nil, fmt.Errorf("asking the %s daemon: %w", cmp.Or(d.Name, "docker"), err)
 	}
 	info, err := ParseDockerInfo(data)
 	if err != nil {
 		return nil, d, nil, err
 	}
 	info.NoNewPrivileges = d.NoNewPrivileges
+	info.Name = cmp.Or(d.Name, "docker")
 	data, err = dockerGet(ctx, hc, "/containers/json?all=1", 64<<20)
 	if err != nil {
-		return nil, info, nil, fmt.Errorf("listing Docker containers: %w", err)
+		return nil, info, nil, fmt.Errorf("listing %s containers: %w", info.Name, err)
 	}
 	var list []struct {
 		ID string `json:"Id"`
@@ -314,9 +340,10 @@ func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Con
 	}
 	var out []Container
 	var errs []string
+	images := map[string]string{}
 	for i, l := range list {
 		if i >= maxContainers {
-			errs = append(errs, fmt.Sprintf("docker: only the first %d of %d containers judged", maxContainers, len(list)))
+			errs = append(errs, fmt.Sprintf("%s: only the first %d of %d containers judged", info.Name, maxContainers, len(list)))
 			break
 		}
 		data, err := dockerGet(ctx, hc, "/containers/"+url.PathEscape(l.ID)+"/json", 8<<20)
@@ -324,16 +351,157 @@ func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Con
 			// A container removed between the list and the inspect is gone,
 			// not an error.
 			if !strings.Contains(err.Error(), "404") {
-				errs = append(errs, fmt.Sprintf("docker container %s: %v", l.ID, err))
+				errs = append(errs, fmt.Sprintf("%s container %s: %v", info.Name, l.ID, err))
 			}
 			continue
 		}
 		c, err := ParseDockerContainer(data, info)
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("docker container %s: %v", l.ID, err))
+			errs = append(errs, fmt.Sprintf("%s container %s: %v", info.Name, l.ID, err))
 			continue
 		}
+		errs = append(errs, dockerRuntimeState(ctx, hc, &c, images)...)
 		out = append(out, c)
 	}
 	return out, info, errs, nil
+}
+
+// maxExecs bounds how many exec sessions of one container are read.
+const maxExecs = 100
+
+// dockerRuntimeState reads what a container's inspect output does not
+// hold: the processes of a running container (GET .../top), its exec
+// sessions (GET /exec/ID/json) and which image its reference names now
+// (GET /images/REF/json, cached in images). It returns the errors.
+func dockerRuntimeState(ctx context.Context, hc *http.Client, c *Container, images map[string]string) []string {
+	var errs []string
+	fail := func(what string, err error) {
+		errs = append(errs, fmt.Sprintf("%s container %s: %s: %v", c.Runtime, c.ID, what, err))
+	}
+	if c.State == "running" {
+		data, err := dockerGet(ctx, hc, "/containers/"+url.PathEscape(c.ID)+"/top", 8<<20)
+		if err == nil {
+			c.Processes, err = ParseDockerTop(data)
+		}
+		if err != nil {
+			fail("listing processes", err)
+		} else {
+			c.ProcessesListed = true
+		}
+	}
+	for i, id := range c.execIDs {
+		if i >= maxExecs {
+			errs = append(errs, fmt.Sprintf("%s container %s: only the first %d of %d exec sessions judged", c.Runtime, c.ID, maxExecs, len(c.execIDs)))
+			break
+		}
+		data, err := dockerGet(ctx, hc, "/exec/"+url.PathEscape(id)+"/json", 1<<20)
+		if err != nil {
+			if !strings.Contains(err.Error(), "404") { // ended and forgotten meanwhile
+				fail("exec "+id, err)
+			}
+			continue
+		}
+		e, err := ParseDockerExec(data)
+		if err != nil {
+			fail("exec "+id, err)
+			continue
+		}
+		c.Execs = append(c.Execs, e)
+	}
+	c.execIDs = nil
+	c.CurrentImageID = c.ImageID
+	if ref := c.Image; ref != "" && !strings.HasPrefix(ref, "sha256:") && !strings.Contains(ref, "@") && c.ImageID != "" {
+		id, seen := images[ref]
+		if !seen {
+			data, err := dockerGet(ctx, hc, "/images/"+url.PathEscape(ref)+"/json", 8<<20)
+			switch {
+			case err == nil:
+				var img struct {
+					ID string `json:"Id"`
+				}
+				if jerr := json.Unmarshal(data, &img); jerr != nil {
+					fail("reading image "+ref, jerr)
+				}
+				id = img.ID
+			case !strings.Contains(err.Error(), "404"):
+				fail("reading image "+ref, err)
+			}
+			images[ref] = id
+		}
+		c.CurrentImageID = id
+	}
+	return errs
+}
+
+// ParseDockerTop reads GET /containers/ID/top: the program name (the
+// base name of the first word of the command column) of every process,
+// sorted and without duplicates. Arguments are dropped: they can hold
+// secrets.
+func ParseDockerTop(data []byte) ([]string, error) {
+	var top struct {
+		Titles    []string   `json:"Titles"`
+		Processes [][]string `json:"Processes"`
+	}
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("not a container top response: %w", err)
+	}
+	col := slices.IndexFunc(top.Titles, func(t string) bool { return t == "CMD" || t == "COMMAND" })
+	if col < 0 {
+		return nil, fmt.Errorf("container top response has no CMD or COMMAND column (columns %v)", top.Titles)
+	}
+	var out []string
+	for _, p := range top.Processes {
+		if col >= len(p) {
+			continue
+		}
+		if name := programName(p[col]); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// programName is the base name of a command line's first word, without
+// the ":" sshd and others append when they rename themselves
+// ("sshd: /usr/sbin/sshd -D [listener]").
+func programName(cmdline string) string {
+	f := strings.Fields(cmdline)
+	if len(f) == 0 {
+		return ""
+	}
+	name := strings.TrimSuffix(path.Base(f[0]), ":")
+	if name == "." || name == "/" {
+		return ""
+	}
+	return name
+}
+
+// ParseDockerExec reads GET /exec/ID/json: whether the exec session was
+// privileged and which user it ran as. Only the program name is kept of
+// its command.
+func ParseDockerExec(data []byte) (ContainerExec, error) {
+	var in struct {
+		ID            string `json:"ID"`
+		Running       bool   `json:"Running"`
+		ProcessConfig *struct {
+			Entrypoint string `json:"entrypoint"`
+			Privileged *bool  `json:"privileged"`
+			User       string `json:"user"`
+		} `json:"ProcessConfig"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return ContainerExec{}, fmt.Errorf("not an exec inspect response: %w", err)
+	}
+	if in.ID == "" || in.ProcessConfig == nil {
+		return ContainerExec{}, errors.New("not an exec inspect response: ID or ProcessConfig missing")
+	}
+	pc := in.ProcessConfig
+	return ContainerExec{
+		ID:         in.ID,
+		Running:    in.Running,
+		Program:    programName(pc.Entrypoint),
+		Privileged: pc.Privileged != nil && *pc.Privileged,
+		User:       pc.User,
+	}, nil
 }

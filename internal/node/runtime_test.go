@@ -346,6 +346,36 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 	if len(f3.Runtimes) != 0 || resultByID(res3, "PAL-RT-505").Status != NotApplicable {
 		t.Errorf("no-proc: runtimes %+v", f3.Runtimes)
 	}
+	if r := resultByID(res, "PAL-RT-507"); r.Status != NotApplicable || !strings.Contains(r.Reason, "running containers only") {
+		t.Errorf("PAL-RT-507 with nothing running: %s %q", r.Status, r.Reason)
+	}
+
+	// A running task with sshd: its processes are read from the node's
+	// /proc (the host's, bind-mounted under the root as a DaemonSet has
+	// it) by the PIDs containerd names.
+	ctr("images", "import", runnableImage(t, tmp, "example.com/palisade/run:1", "1000:1000", buildWaiter(t, tmp)))
+	// runc keeps its state under the machine's /run: the ID is unique.
+	runID := fmt.Sprintf("sshd-%d", os.Getpid())
+	ctr("run", "-d", "--null-io", "example.com/palisade/run:1", runID, "/usr/sbin/sshd", "-D")
+	t.Cleanup(func() {
+		// Before containerd stops: the shim and the rootfs mount go too.
+		_ = exec.Command(bins["ctr"], "--address", sock, "--namespace", "palisade-test", "tasks", "delete", "--force", runID).Run()
+	})
+	bindProc(t, root)
+	// The socket is named and the host's processes are not scanned: with
+	// the live /proc, other runtimes on the test machine would be found.
+	f4, res4 := auditContainers(t, root, CollectOptions{NoProc: true, ContainerdSocket: sock, RunningContainersOnly: true})
+	if len(f4.Containers) != 1 || !f4.Containers[0].ProcessesListed || !slices.Equal(f4.Containers[0].Processes, []string{"sshd"}) {
+		t.Fatalf("running containers %+v, runtimes %+v, errors %v\n%s", f4.Containers, f4.Runtimes, f4.Errors, ctr("tasks", "ls"))
+	}
+	if r := resultByID(res4, "PAL-RT-507"); r.Status != Fail || !strings.Contains(r.Reason, "containerd palisade-test/"+runID) || !strings.Contains(r.Reason, "runs sshd") {
+		t.Errorf("PAL-RT-507: %s %q", r.Status, r.Reason)
+	}
+	for _, id := range []string{"PAL-RT-523", "PAL-RT-525", "PAL-RT-528", "PAL-RT-509"} {
+		if r := resultByID(res4, id); r.Status != NotApplicable {
+			t.Errorf("%s on containerd: %s %q, want n/a", id, r.Status, r.Reason)
+		}
+	}
 }
 
 func TestRuntimeSocketUnreachable(t *testing.T) {
@@ -415,12 +445,33 @@ func TestDockerContainers(t *testing.T) {
 	docker("create", "--name", "ports", "-p", "80:8080", "-p", "127.0.0.1:8443:8443", "--cap-add", "SYS_ADMIN",
 		"--security-opt", "seccomp=unconfined", "--device", "/dev/null:/dev/xnull",
 		"-v", "/etc:/host-etc:ro", "-v", "/srv/data:/data:rshared", "--user", "root", rootImg)
+	// What a person must confirm: a cgroup parent and ulimit overrides.
+	docker("create", "--name", "confirm", "--cgroup-parent", "/palisade-test", "--ulimit", "nofile=1024:2048", app)
+	// A container whose tag was pulled again after it was created.
+	docker("load", "--input", testImage(t, tmp, "example.com/palisade/moving:1", ""))
+	docker("create", "--name", "stale", "example.com/palisade/moving:1")
+	docker("load", "--input", testImage(t, t.TempDir(), "example.com/palisade/moving:1", "1000:1000"))
+	// A running container with sshd, and exec sessions into it as root
+	// and privileged.
+	docker("load", "--input", runnableImage(t, tmp, "example.com/palisade/run:1", "1000:1000", buildWaiter(t, tmp)))
+	docker("run", "-d", "--name", "sshd", "--network", "none", "example.com/palisade/run:1", "/usr/sbin/sshd", "-D")
+	// A privileged exec cannot start on the test machine (its own
+	// container lacks capabilities to hand out) and Docker forgets one
+	// that failed: the session is created through the API, as docker
+	// exec does first, and kept unstarted.
+	hc := unixClient(sock, 30*time.Second)
+	resp, err := hc.Post("http://docker/containers/sshd/exec", "application/json", strings.NewReader(`{"Privileged":true,"Cmd":["/bin/app","--privileged"]}`))
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("creating a privileged exec: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	docker("exec", "-d", "--user", "root", "sshd", "/bin/app", "--as-root")
 
 	f, res := auditContainers(t, root, CollectOptions{})
 	if len(f.Runtimes) != 1 || f.Runtimes[0].Err != "" || f.Runtimes[0].Socket != "/run/docker.sock" {
 		t.Fatalf("runtimes %+v, errors %v", f.Runtimes, f.Errors)
 	}
-	if f.Runtimes[0].Containers != 3 || f.Runtimes[0].Version == "" {
+	if f.Runtimes[0].Containers != 6 || f.Runtimes[0].Version == "" {
 		t.Errorf("runtime %+v", f.Runtimes[0])
 	}
 	got := findingsByContainer(f)
@@ -442,9 +493,47 @@ func TestDockerContainers(t *testing.T) {
 	if r := resultByID(res, "PAL-RT-508"); !strings.Contains(r.Reason, "docker ports") || !strings.Contains(r.Reason, "host port 80 → 8080/tcp") {
 		t.Errorf("PAL-RT-508 reason %q", r.Reason)
 	}
+	for _, k := range []struct{ container, rule string }{
+		{"sshd", "PAL-RT-507"}, {"sshd", "PAL-RT-523"}, {"sshd", "PAL-RT-524"},
+		{"confirm", "PAL-RT-519"}, {"confirm", "PAL-RT-525"}, {"stale", "PAL-RT-528"},
+	} {
+		if !slices.Contains(got[k.container], k.rule) {
+			t.Errorf("%s does not break %s: %v", k.container, k.rule, got[k.container])
+		}
+	}
+	for _, n := range []string{"hardened", "privileged", "ports", "confirm"} {
+		for _, id := range []string{"PAL-RT-507", "PAL-RT-523", "PAL-RT-524", "PAL-RT-528"} {
+			if slices.Contains(got[n], id) {
+				t.Errorf("%s breaks %s", n, id)
+			}
+		}
+	}
+	byName := map[string]Container{}
+	for _, c := range f.Containers {
+		byName[c.Name] = c
+	}
+	if c := byName["sshd"]; c.State != "running" || !c.ProcessesListed || !slices.Equal(c.Processes, []string{"app", "sshd"}) || len(c.Execs) != 2 {
+		t.Errorf("sshd container read as state %s, processes %v (listed %v), execs %+v", c.State, c.Processes, c.ProcessesListed, c.Execs)
+	}
+	for id, want := range map[string]struct {
+		st   Status
+		text string
+	}{
+		"PAL-RT-507": {Fail, "docker sshd"},
+		"PAL-RT-509": {Manual, "0.0.0.0:80 → 8080/tcp"},
+		"PAL-RT-519": {Warn, "nofile=1024:2048"},
+		"PAL-RT-523": {Fail, "privileged exec app"},
+		"PAL-RT-524": {Fail, `as user "root"`},
+		"PAL-RT-525": {Warn, "cgroup parent /palisade-test"},
+		"PAL-RT-528": {Warn, "example.com/palisade/moving:1 now names sha256:"},
+	} {
+		r := resultByID(res, id)
+		if r.Status != want.st || !strings.Contains(r.Reason+strings.Join(r.Evidence, "\n"), want.text) {
+			t.Errorf("%s: %s %q %v, want %s naming %q", id, r.Status, r.Reason, r.Evidence, want.st, want.text)
+		}
+	}
 	if os.Getenv("PALISADE_RECORD_RUNTIME") != "" {
 		// The daemon's own responses, not the CLI's re-encoding.
-		hc := unixClient(sock, 30*time.Second)
 		get := func(p string) string {
 			data, err := dockerGet(context.Background(), hc, p, 8<<20)
 			if err != nil {
@@ -455,6 +544,15 @@ func TestDockerContainers(t *testing.T) {
 		record(t, "docker-info.json", get("/info"))
 		for _, n := range []string{"hardened", "privileged", "ports"} {
 			record(t, "docker-"+n+".json", get("/containers/"+n+"/json"))
+		}
+		record(t, "docker-sshd.json", get("/containers/sshd/json"))
+		record(t, "docker-sshd-top.json", get("/containers/sshd/top"))
+		for _, e := range byName["sshd"].Execs {
+			name := "docker-exec-root.json"
+			if e.Privileged {
+				name = "docker-exec-privileged.json"
+			}
+			record(t, name, get("/exec/"+e.ID+"/json"))
 		}
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,23 +73,52 @@ func (c *collector) findSockets(candidates []string) []runtimeSocket {
 	return out
 }
 
-// collectContainers asks the Docker and containerd sockets found on the
-// node (or given in the options) for their containers. A socket that
-// does not answer is recorded as an error: the container checks then
-// warn rather than pass.
+// Sockets of the other runtimes palisade asks: Podman's Docker-compatible
+// API service (rootful; rootless ones are under /run/user/UID) and
+// CRI-O's CRI socket.
+var (
+	podmanSockets = []string{"/run/podman/podman.sock", "/var/run/podman/podman.sock"}
+	crioSockets   = []string{"/run/crio/crio.sock", "/var/run/crio/crio.sock"}
+)
+
+// userSockets lists rel (a path below the user's runtime directory) for
+// every numeric directory of /run/user under the root: where rootless
+// Docker and Podman put their sockets.
+func (c *collector) userSockets(rel string) []string {
+	ents, err := c.fs.ReadDir("/run/user")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if _, err := strconv.ParseUint(e.Name(), 10, 32); err == nil {
+			out = append(out, path.Join("/run/user", e.Name(), rel))
+		}
+	}
+	return out
+}
+
+// sockets returns the explicit socket if one was given, else those found.
+func (c *collector) sockets(explicit string, candidates []string) []runtimeSocket {
+	if explicit != "" {
+		return []runtimeSocket{{node: explicit, host: explicit, explicit: true}}
+	}
+	return c.findSockets(candidates)
+}
+
+// collectContainers asks the Docker, Podman, containerd and CRI sockets
+// found on the node (or given in the options) for their containers. A
+// socket that does not answer is recorded as an error: the container
+// checks then warn rather than pass.
 func (c *collector) collectContainers() {
-	var docker, ctrd []runtimeSocket
-	if s := c.opts.DockerSocket; s != "" {
-		docker = []runtimeSocket{{node: s, host: s, explicit: true}}
-	} else {
-		docker = c.findSockets(c.f.candidatePaths("docker.sock"))
+	docker := c.sockets(c.opts.DockerSocket, append(c.f.candidatePaths("docker.sock"), c.userSockets("docker.sock")...))
+	var podman []runtimeSocket
+	if c.opts.DockerSocket == "" {
+		podman = c.findSockets(append(slices.Clone(podmanSockets), c.userSockets("podman/podman.sock")...))
 	}
-	if s := c.opts.ContainerdSocket; s != "" {
-		ctrd = []runtimeSocket{{node: s, host: s, explicit: true}}
-	} else {
-		ctrd = c.findSockets(append(c.f.candidatePaths("containerd.sock"), extraContainerdSockets...))
-	}
-	if len(docker) == 0 && len(ctrd) == 0 {
+	ctrd := c.sockets(c.opts.ContainerdSocket, append(c.f.candidatePaths("containerd.sock"), extraContainerdSockets...))
+	crio := c.sockets(c.opts.CRISocket, crioSockets)
+	if len(docker)+len(podman)+len(ctrd)+len(crio) == 0 {
 		return
 	}
 	c.extra("mac.state")
@@ -99,31 +130,35 @@ func (c *collector) collectContainers() {
 			nnp = true
 		}
 	}
-	for _, s := range docker {
-		rt := RuntimeInfo{Name: "docker", Socket: s.node}
-		if reason, isErr := c.probe(s); reason != "" {
-			c.notAsked(&rt, reason, isErr)
-			continue
+	dockerAPIs := func(name string, socks []runtimeSocket, d DockerDaemon) {
+		for _, s := range socks {
+			rt := RuntimeInfo{Name: name, Socket: s.node}
+			if reason, isErr := c.probe(s); reason != "" {
+				c.notAsked(&rt, reason, isErr)
+				continue
+			}
+			cs, info, errs, err := DockerContainers(ctx, s.host, d)
+			rt.Version = info.Version
+			if err != nil {
+				rt.Err = s.sanitize(err)
+				c.errorf("%s socket %s: %s", name, s.node, rt.Err)
+			} else if name == "docker" && !strings.HasPrefix(s.node, "/run/user/") {
+				dockerOK = true
+			}
+			c.addContainers(&rt, cs, errs)
 		}
-		cs, d, errs, err := DockerContainers(ctx, s.host, DockerDaemon{NoNewPrivileges: nnp})
-		rt.Version = d.Version
-		if err != nil {
-			rt.Err = s.sanitize(err)
-			c.errorf("docker socket %s: %s", s.node, rt.Err)
-		} else {
-			dockerOK = true
-		}
-		cs = c.keepContainers(&rt, cs)
-		rt.Containers = len(cs)
-		c.f.Containers = append(c.f.Containers, cs...)
-		c.f.Errors = append(c.f.Errors, errs...)
-		c.f.Runtimes = append(c.f.Runtimes, rt)
 	}
+	dockerAPIs("docker", docker, DockerDaemon{Name: "docker", NoNewPrivileges: nnp})
+	dockerAPIs("podman", podman, DockerDaemon{Name: "podman"})
 	var skip []string
 	if dockerOK {
 		// Docker keeps its running containers in containerd's "moby"
 		// namespace: they are judged once, through Docker.
 		skip = []string{"moby", "plugins.moby"}
+	}
+	var cmdline func(uint32) ([]byte, error)
+	if c.fs.liveProc() {
+		cmdline = c.cmdline
 	}
 	for _, s := range ctrd {
 		rt := RuntimeInfo{Name: "containerd", Socket: s.node}
@@ -131,18 +166,114 @@ func (c *collector) collectContainers() {
 			c.notAsked(&rt, reason, isErr)
 			continue
 		}
-		cs, version, skipped, errs, err := ContainerdContainers(ctx, s.host, ContainerdOptions{SkipNamespaces: skip})
+		cs, version, skipped, errs, err := ContainerdContainers(ctx, s.host, ContainerdOptions{SkipNamespaces: skip, Cmdline: cmdline})
 		rt.Version, rt.Skipped = version, skipped
 		if err != nil {
 			rt.Err = s.sanitize(err)
 			c.errorf("containerd socket %s: %s", s.node, rt.Err)
 		}
-		cs = c.keepContainers(&rt, cs)
-		rt.Containers = len(cs)
-		c.f.Containers = append(c.f.Containers, cs...)
-		c.f.Errors = append(c.f.Errors, errs...)
-		c.f.Runtimes = append(c.f.Runtimes, rt)
+		c.addContainers(&rt, cs, errs)
 	}
+	for _, s := range crio {
+		name := "cri-o"
+		if s.explicit {
+			name = "cri"
+		}
+		rt := RuntimeInfo{Name: name, Socket: s.node}
+		if reason, isErr := c.probe(s); reason != "" {
+			c.notAsked(&rt, reason, isErr)
+			continue
+		}
+		o := CRIOptions{Runtime: name}
+		if cmdline != nil {
+			o.Processes = c.containerProcesses
+		}
+		cs, version, errs, err := CRIContainers(ctx, s.host, o)
+		rt.Version = version
+		if err != nil {
+			rt.Err = s.sanitize(err)
+			c.errorf("%s socket %s: %s", name, s.node, rt.Err)
+		}
+		c.addContainers(&rt, cs, errs)
+	}
+}
+
+// addContainers records what one runtime reported.
+func (c *collector) addContainers(rt *RuntimeInfo, cs []Container, errs []string) {
+	cs = c.keepContainers(rt, cs)
+	rt.Containers = len(cs)
+	c.f.Containers = append(c.f.Containers, cs...)
+	c.f.Errors = append(c.f.Errors, errs...)
+	c.f.Runtimes = append(c.f.Runtimes, *rt)
+}
+
+// cmdline reads a host process's command line under the node root.
+func (c *collector) cmdline(pid uint32) ([]byte, error) {
+	return c.fs.readCapped(fmt.Sprintf("/proc/%d/cmdline", pid), 64<<10)
+}
+
+// containerProcesses lists the program names of the processes in the
+// cgroup of a container's init process (pid): the CRI names only that
+// one. Where the cgroup cannot be read, the init process alone is listed.
+func (c *collector) containerProcesses(pid uint32) ([]string, error) {
+	pids := []uint32{pid}
+	if data, err := c.fs.readCapped(fmt.Sprintf("/proc/%d/cgroup", pid), 64<<10); err == nil {
+		if dir := cgroupProcsFile(data); dir != "" {
+			if procs, err := c.fs.readCapped(dir, 1<<20); err == nil {
+				pids = parsePids(procs)
+			}
+		}
+	} else {
+		return nil, fmt.Errorf("reading /proc/%d/cgroup: %w", pid, err)
+	}
+	var out []string
+	for i, p := range pids {
+		if i >= maxPids {
+			break
+		}
+		data, err := c.cmdline(p)
+		if err != nil {
+			continue
+		}
+		if name := cmdlineProgram(data); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// cgroupProcsFile finds the cgroup.procs file of a /proc/PID/cgroup: the
+// unified hierarchy's ("0::/path"), else cgroup v1's pids or memory
+// controller. "" when the path is outside this cgroup namespace.
+func cgroupProcsFile(data []byte) string {
+	var v1 string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 || strings.Contains(parts[2], "..") || !strings.HasPrefix(parts[2], "/") {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && parts[1] == "":
+			return path.Join("/sys/fs/cgroup", parts[2], "cgroup.procs")
+		case v1 == "" && slices.Contains(strings.Split(parts[1], ","), "pids"):
+			v1 = path.Join("/sys/fs/cgroup/pids", parts[2], "cgroup.procs")
+		case v1 == "" && slices.Contains(strings.Split(parts[1], ","), "memory"):
+			v1 = path.Join("/sys/fs/cgroup/memory", parts[2], "cgroup.procs")
+		}
+	}
+	return v1
+}
+
+// parsePids reads a cgroup.procs file: one PID a line.
+func parsePids(data []byte) []uint32 {
+	var out []uint32
+	for f := range strings.FieldsSeq(string(data)) {
+		if n, err := strconv.ParseUint(f, 10, 32); err == nil {
+			out = append(out, uint32(n))
+		}
+	}
+	return out
 }
 
 // notAsked records a runtime whose socket did not answer.

@@ -10,6 +10,9 @@ import (
 type Benchmark struct {
 	// ID is the check sets' benchmark name, "cis-1.12".
 	ID string `json:"id"`
+	// Variant is the managed benchmark ("cis-eks-1.8.0") the worker checks
+	// are judged on instead, on an EKS, GKE or AKS node.
+	Variant string `json:"variant,omitempty"`
 	// Note explains the choice when the version is not one the benchmark
 	// was written for.
 	Note string `json:"note,omitempty"`
