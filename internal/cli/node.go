@@ -188,8 +188,8 @@ type NodeAuditOptions struct {
 	NoProc     bool
 	Controls   []string
 	// Container runtime sockets (paths on this machine) and scope.
-	DockerSocket, ContainerdSocket string
-	NoContainers, RunningOnly      bool
+	DockerSocket, ContainerdSocket, CRISocket string
+	NoContainers, RunningOnly                 bool
 	// Results writes every check's verdict (pass, n/a and manual
 	// included) as JSON: the per-node file that `node merge` combines.
 	Results string
@@ -260,6 +260,7 @@ that can pull --image.`,
 	cmd.Flags().StringSliceVar(&opts.Controls, "controls", nil, "only run the checks of these controls (e.g. cluster.cis,cluster.audit)")
 	cmd.Flags().StringVar(&opts.DockerSocket, "docker-socket", "", "Docker socket to ask for containers (default: the node's /run/docker.sock, or dockerd's --host)")
 	cmd.Flags().StringVar(&opts.ContainerdSocket, "containerd-socket", "", "containerd socket to ask for containers (default: the node's, from containerd's config or the distribution's path)")
+	cmd.Flags().StringVar(&opts.CRISocket, "cri-socket", "", "CRI socket to ask for containers, e.g. CRI-O's (default: /var/run/crio/crio.sock on the node)")
 	cmd.Flags().BoolVar(&opts.NoContainers, "no-containers", false, "do not ask the container runtimes for their containers")
 	cmd.Flags().BoolVar(&opts.RunningOnly, "running-containers-only", false, "judge running containers only (default: created and stopped ones too, which run again on start or at boot)")
 	cmd.Flags().StringVar(&opts.Results, "results", "", "write every check's result as JSON to this file (- for standard output)")
@@ -284,6 +285,7 @@ func (o *NodeAuditOptions) nodeOptions() (node.Options, error) {
 			NoContainers:          o.NoContainers,
 			DockerSocket:          o.DockerSocket,
 			ContainerdSocket:      o.ContainerdSocket,
+			CRISocket:             o.CRISocket,
 			RunningContainersOnly: o.RunningOnly,
 		},
 	}
@@ -402,8 +404,8 @@ func nodeAuditAllRun(opts *NodeAuditOptions, p *prepared) error {
 	switch {
 	case opts.Root != "/" && opts.Root != "":
 		return usageErrorf("--all-nodes audits the nodes' own roots: drop --root")
-	case opts.Facts != "" || opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "":
-		return usageErrorf("--facts, --no-proc, --docker-socket and --containerd-socket apply to one node, not --all-nodes")
+	case opts.Facts != "" || opts.NoProc || opts.DockerSocket != "" || opts.ContainerdSocket != "" || opts.CRISocket != "":
+		return usageErrorf("--facts, --no-proc, --docker-socket, --containerd-socket and --cri-socket apply to one node, not --all-nodes")
 	case opts.Timeout <= 0:
 		return usageErrorf("--timeout must be positive")
 	}
