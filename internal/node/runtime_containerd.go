@@ -245,12 +245,19 @@ func containerdProcesses(ctx context.Context, tc tasksapi.TasksClient, id string
 	if err != nil {
 		return nil, fmt.Errorf("listing the task's processes: %w", grpcErr(err))
 	}
+	pids := make([]uint32, 0, len(resp.GetProcesses()))
+	for _, p := range resp.GetProcesses() {
+		pids = append(pids, p.GetPid())
+	}
+	return programsOf(pids, cmdline), nil
+}
+
+// programsOf lists, sorted and without repeats, the program names of up
+// to maxPids processes; a process that exited meanwhile is skipped.
+func programsOf(pids []uint32, cmdline func(uint32) ([]byte, error)) []string {
 	var out []string
-	for i, p := range resp.GetProcesses() {
-		if i >= maxPids {
-			break
-		}
-		data, err := cmdline(p.GetPid())
+	for _, p := range pids[:min(len(pids), maxPids)] {
+		data, err := cmdline(p)
 		if err != nil {
 			continue
 		}
@@ -259,7 +266,17 @@ func containerdProcesses(ctx context.Context, tc tasksapi.TasksClient, id string
 		}
 	}
 	slices.Sort(out)
-	return out, nil
+	return out
+}
+
+// dialUnix opens a gRPC connection to a runtime's unix socket (a path on
+// this machine), the way containerd's own client does.
+func dialUnix(socket string) (*grpc.ClientConn, error) {
+	return grpc.NewClient("unix://"+socket,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
+		grpc.WithAuthority("localhost"),
+	)
 }
 
 // cmdlineProgram is the program name of a /proc/PID/cmdline: the base
@@ -279,12 +296,7 @@ func cmdlineProgram(data []byte) string {
 func ContainerdContainers(ctx context.Context, socket string, o ContainerdOptions) ([]Container, string, []string, []string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	conn, err := grpc.NewClient("unix://"+socket,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
-		// containerd's own client sets this authority for unix sockets.
-		grpc.WithAuthority("localhost"),
-	)
+	conn, err := dialUnix(socket)
 	if err != nil {
 		return nil, "", nil, nil, fmt.Errorf("connecting to containerd: %w", err)
 	}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
@@ -164,11 +162,7 @@ type CRIOptions struct {
 func CRIContainers(ctx context.Context, socket string, o CRIOptions) ([]Container, string, []string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	conn, err := grpc.NewClient("unix://"+socket,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
-		grpc.WithAuthority("localhost"),
-	)
+	conn, err := dialUnix(socket)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("connecting to the CRI runtime: %w", err)
 	}

@@ -226,21 +226,7 @@ func (c *collector) containerProcesses(pid uint32) ([]string, error) {
 	} else {
 		return nil, fmt.Errorf("reading /proc/%d/cgroup: %w", pid, err)
 	}
-	var out []string
-	for i, p := range pids {
-		if i >= maxPids {
-			break
-		}
-		data, err := c.cmdline(p)
-		if err != nil {
-			continue
-		}
-		if name := cmdlineProgram(data); name != "" && !slices.Contains(out, name) {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out, nil
+	return programsOf(pids, c.cmdline), nil
 }
 
 // cgroupProcsFile finds the cgroup.procs file of a /proc/PID/cgroup: the
