@@ -108,7 +108,7 @@ func apiChecks() []Check {
 				if !l.Unserved || !l.Removed.IsZero() {
 					return
 				}
-				p.Report(o, kube.Path{"apiVersion"}, "%s%s is not served by any Kubernetes release palisade knows%s", apiName(gvk), how, replacementText(l))
+				p.Report(o, kube.Path{"apiVersion"}, "%s%s is not served by any Kubernetes release palisade knows (through %s)%s", apiName(gvk), how, p.Opts.Upgrade.table().Newest().Version(), replacementText(l))
 			})
 		}},
 	}

@@ -17,7 +17,9 @@ const (
 	// CapCreatePods: create pods, or create/update/patch a pod
 	// controller (Deployment, DaemonSet, StatefulSet, ReplicaSet, Job,
 	// CronJob, ReplicationController), which runs pods as any service
-	// account of the namespace.
+	// account of the namespace. In a namespace's capabilities, update or
+	// patch of named controllers counts too (Model.Capabilities; not
+	// Role.Caps, which does not know where the role is bound).
 	CapCreatePods
 	// CapExec: pods/exec or pods/attach (create), or
 	// pods/ephemeralcontainers (update, patch): a shell in running pods,
@@ -57,7 +59,9 @@ const (
 	CapCSRApprove
 	CapCSRSign
 	// CapWebhooks: create, update, patch or delete admission webhook
-	// configurations and admission policies.
+	// configurations and admission policies. Only the mutating ones
+	// (grantBits) run code in other pods; the rest can switch policy
+	// off or read what is admitted.
 	CapWebhooks
 	// CapPersistentVolumes: create PersistentVolumes (hostPath on any
 	// node path).
@@ -95,13 +99,104 @@ func (c Cap) Count() int { return bits.OnesCount32(uint32(c)) }
 // clientSigner issues client certificates the API server accepts.
 const clientSigner = "kubernetes.io/kube-apiserver-client"
 
+const (
+	rbacGroup      = "rbac.authorization.k8s.io"
+	admissionGroup = "admissionregistration.k8s.io"
+)
+
+// grantBits are rights finer than the Cap bits, which only the
+// escalation edges need: Kubernetes checks bind and escalate against the
+// kind (roles or clusterroles) of the role named, a RoleBinding and a
+// ClusterRoleBinding are different resources, and of the admission
+// objects only mutating ones run code in other pods.
+type grantBits uint16
+
+const (
+	// gBindRoles, gBindClusterRoles: bind any Role, any ClusterRole.
+	gBindRoles grantBits = 1 << iota
+	gBindClusterRoles
+	// gEscalateRoles, gEscalateClusterRoles: escalate any Role,
+	// ClusterRole.
+	gEscalateRoles
+	gEscalateClusterRoles
+	// gUpdateRoles, gUpdateClusterRoles: update or patch any Role,
+	// ClusterRole (what escalate lets write rules it does not hold).
+	gUpdateRoles
+	gUpdateClusterRoles
+	// gWriteRoleBindings, gWriteClusterRoleBindings: create, update or
+	// patch them.
+	gWriteRoleBindings
+	gWriteClusterRoleBindings
+	// gMutatingWebhooks: create, update or patch
+	// mutatingwebhookconfigurations.
+	gMutatingWebhooks
+	// gMutatingPolicies, gMutatingPolicyBindings: create, update or
+	// patch mutatingadmissionpolicies, their bindings (a policy acts
+	// only once bound).
+	gMutatingPolicies
+	gMutatingPolicyBindings
+	// gCreatePVCs: create persistentvolumeclaims (a pod mounts a
+	// PersistentVolume only through a claim of its namespace).
+	gCreatePVCs
+	// gUpdatePods: update or patch pods (a running container's image
+	// can be replaced, and the new image runs with the pod's token).
+	gUpdatePods
+
+	grantCount = iota
+)
+
+const allGrants = grantBits(1<<grantCount - 1)
+
+// clusterOnlyGrants are the grants on cluster-scoped resources: a
+// RoleBinding cannot give them. (bind on clusterroles can: a RoleBinding
+// may refer to a ClusterRole, and bind is checked in its namespace.)
+const clusterOnlyGrants = gEscalateClusterRoles | gUpdateClusterRoles | gWriteClusterRoleBindings | gMutatingWebhooks | gMutatingPolicies | gMutatingPolicyBindings
+
+// nameList is a kind of resourceNames-restricted grant: the names listed
+// are the only objects it reaches.
+type nameList int
+
+const (
+	nTokens               nameList = iota // create serviceaccounts/token
+	nImpUsers                             // impersonate users
+	nImpGroups                            // impersonate groups
+	nImpSAs                               // impersonate serviceaccounts
+	nSecrets                              // get secrets
+	nBindRoles                            // bind roles
+	nBindClusterRoles                     // bind clusterroles
+	nEscalateRoles                        // escalate roles
+	nEscalateClusterRoles                 // escalate clusterroles
+	nUpdateRoles                          // update or patch roles
+	nUpdateClusterRoles                   // update or patch clusterroles
+	nControllers                          // update or patch a pod controller
+	nameListCount
+)
+
+// namedGrants holds the names of each kind of restricted grant.
+type namedGrants [nameListCount][]string
+
+// probe is a set of requests, one per verb; a rule matches it when it
+// allows one of them, its resourceNames aside.
 type probe struct {
-	cap   Cap
-	verbs []string
-	group string
-	res   string
-	sub   string
+	verbs           []string
+	group, res, sub string
 }
+
+func (p *probe) on(r *Rule) bool {
+	open := Rule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources}
+	for _, v := range p.verbs {
+		if open.Allows(&Request{Verb: v, Group: p.group, Resource: p.res, Subresource: p.sub}) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	create      = []string{"create"}
+	updatePatch = []string{"update", "patch"}
+	writes      = []string{"create", "update", "patch"}
+)
 
 var workloadControllers = []struct{ group, res string }{
 	{"apps", "deployments"}, {"apps", "daemonsets"}, {"apps", "statefulsets"}, {"apps", "replicasets"},
@@ -109,67 +204,140 @@ var workloadControllers = []struct{ group, res string }{
 	{"extensions", "deployments"}, {"extensions", "daemonsets"}, {"extensions", "replicasets"},
 }
 
-var probes = func() []probe {
-	ps := []probe{
-		{CapCreatePods, []string{"create"}, "", "pods", ""},
-		{CapExec, []string{"create"}, "", "pods", "exec"},
-		{CapExec, []string{"create"}, "", "pods", "attach"},
-		{CapExec, []string{"update", "patch"}, "", "pods", "ephemeralcontainers"},
-		{CapReadSecrets, []string{"get", "list", "watch"}, "", "secrets", ""},
-		{CapCreateSecrets, []string{"create"}, "", "secrets", ""},
-		{CapMintTokens, []string{"create"}, "", "serviceaccounts", "token"},
-		{CapImpersonateUsers, []string{"impersonate"}, "", "users", ""},
-		{CapImpersonateGroups, []string{"impersonate"}, "", "groups", ""},
-		{CapImpersonateSAs, []string{"impersonate"}, "", "serviceaccounts", ""},
-		{CapBind, []string{"bind"}, "rbac.authorization.k8s.io", "clusterroles", ""},
-		{CapBind, []string{"bind"}, "rbac.authorization.k8s.io", "roles", ""},
-		{CapEscalate, []string{"escalate"}, "rbac.authorization.k8s.io", "clusterroles", ""},
-		{CapEscalate, []string{"escalate"}, "rbac.authorization.k8s.io", "roles", ""},
-		{CapWriteRoles, []string{"create", "update", "patch"}, "rbac.authorization.k8s.io", "clusterroles", ""},
-		{CapWriteRoles, []string{"create", "update", "patch"}, "rbac.authorization.k8s.io", "roles", ""},
-		{CapWriteBindings, []string{"create", "update", "patch"}, "rbac.authorization.k8s.io", "clusterrolebindings", ""},
-		{CapWriteBindings, []string{"create", "update", "patch"}, "rbac.authorization.k8s.io", "rolebindings", ""},
-		{CapNodesProxy, []string{"get", "create"}, "", "nodes", "proxy"},
-		{CapCSRCreate, []string{"create"}, "certificates.k8s.io", "certificatesigningrequests", ""},
-		{CapCSRApprove, []string{"update", "patch"}, "certificates.k8s.io", "certificatesigningrequests", "approval"},
-		{CapCSRSign, []string{"approve"}, "certificates.k8s.io", "signers", ""},
-		{CapPersistentVolumes, []string{"create"}, "", "persistentvolumes", ""},
+type capProbe struct {
+	cap Cap
+	probe
+}
+
+var capProbes = func() []capProbe {
+	ps := []capProbe{
+		{CapCreatePods, probe{create, "", "pods", ""}},
+		{CapExec, probe{create, "", "pods", "exec"}},
+		{CapExec, probe{create, "", "pods", "attach"}},
+		{CapExec, probe{updatePatch, "", "pods", "ephemeralcontainers"}},
+		{CapReadSecrets, probe{[]string{"get", "list", "watch"}, "", "secrets", ""}},
+		{CapCreateSecrets, probe{create, "", "secrets", ""}},
+		{CapMintTokens, probe{create, "", "serviceaccounts", "token"}},
+		{CapImpersonateUsers, probe{[]string{"impersonate"}, "", "users", ""}},
+		{CapImpersonateGroups, probe{[]string{"impersonate"}, "", "groups", ""}},
+		{CapImpersonateSAs, probe{[]string{"impersonate"}, "", "serviceaccounts", ""}},
+		{CapBind, probe{[]string{"bind"}, rbacGroup, "clusterroles", ""}},
+		{CapBind, probe{[]string{"bind"}, rbacGroup, "roles", ""}},
+		{CapEscalate, probe{[]string{"escalate"}, rbacGroup, "clusterroles", ""}},
+		{CapEscalate, probe{[]string{"escalate"}, rbacGroup, "roles", ""}},
+		{CapWriteRoles, probe{writes, rbacGroup, "clusterroles", ""}},
+		{CapWriteRoles, probe{writes, rbacGroup, "roles", ""}},
+		{CapWriteBindings, probe{writes, rbacGroup, "clusterrolebindings", ""}},
+		{CapWriteBindings, probe{writes, rbacGroup, "rolebindings", ""}},
+		{CapNodesProxy, probe{[]string{"get", "create"}, "", "nodes", "proxy"}},
+		{CapCSRCreate, probe{create, "certificates.k8s.io", "certificatesigningrequests", ""}},
+		{CapCSRApprove, probe{updatePatch, "certificates.k8s.io", "certificatesigningrequests", "approval"}},
+		{CapCSRSign, probe{[]string{"approve"}, "certificates.k8s.io", "signers", ""}},
+		{CapPersistentVolumes, probe{create, "", "persistentvolumes", ""}},
 	}
 	for _, w := range workloadControllers {
-		ps = append(ps, probe{CapCreatePods, []string{"create", "update", "patch"}, w.group, w.res, ""})
+		ps = append(ps, capProbe{CapCreatePods, probe{writes, w.group, w.res, ""}})
 	}
 	for _, r := range []string{"mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"} {
-		ps = append(ps, probe{CapWebhooks, []string{"create", "update", "patch", "delete"}, "admissionregistration.k8s.io", r, ""})
+		ps = append(ps, capProbe{CapWebhooks, probe{[]string{"create", "update", "patch", "delete"}, admissionGroup, r, ""}})
+	}
+	return ps
+}()
+
+var grantProbes = []struct {
+	grant grantBits
+	probe
+}{
+	{gBindRoles, probe{[]string{"bind"}, rbacGroup, "roles", ""}},
+	{gBindClusterRoles, probe{[]string{"bind"}, rbacGroup, "clusterroles", ""}},
+	{gEscalateRoles, probe{[]string{"escalate"}, rbacGroup, "roles", ""}},
+	{gEscalateClusterRoles, probe{[]string{"escalate"}, rbacGroup, "clusterroles", ""}},
+	{gUpdateRoles, probe{updatePatch, rbacGroup, "roles", ""}},
+	{gUpdateClusterRoles, probe{updatePatch, rbacGroup, "clusterroles", ""}},
+	{gWriteRoleBindings, probe{writes, rbacGroup, "rolebindings", ""}},
+	{gWriteClusterRoleBindings, probe{writes, rbacGroup, "clusterrolebindings", ""}},
+	{gMutatingWebhooks, probe{writes, admissionGroup, "mutatingwebhookconfigurations", ""}},
+	{gMutatingPolicies, probe{writes, admissionGroup, "mutatingadmissionpolicies", ""}},
+	{gMutatingPolicyBindings, probe{writes, admissionGroup, "mutatingadmissionpolicybindings", ""}},
+	{gCreatePVCs, probe{create, "", "persistentvolumeclaims", ""}},
+	{gUpdatePods, probe{updatePatch, "", "pods", ""}},
+}
+
+// nameProbes: a create request carries no name, so resourceNames never
+// allow it; only the verbs that name their object are probed.
+var nameProbes = func() []struct {
+	list nameList
+	probe
+} {
+	ps := []struct {
+		list nameList
+		probe
+	}{
+		{nTokens, probe{create, "", "serviceaccounts", "token"}},
+		{nImpUsers, probe{[]string{"impersonate"}, "", "users", ""}},
+		{nImpGroups, probe{[]string{"impersonate"}, "", "groups", ""}},
+		{nImpSAs, probe{[]string{"impersonate"}, "", "serviceaccounts", ""}},
+		{nSecrets, probe{[]string{"get"}, "", "secrets", ""}},
+		{nBindRoles, probe{[]string{"bind"}, rbacGroup, "roles", ""}},
+		{nBindClusterRoles, probe{[]string{"bind"}, rbacGroup, "clusterroles", ""}},
+		{nEscalateRoles, probe{[]string{"escalate"}, rbacGroup, "roles", ""}},
+		{nEscalateClusterRoles, probe{[]string{"escalate"}, rbacGroup, "clusterroles", ""}},
+		{nUpdateRoles, probe{updatePatch, rbacGroup, "roles", ""}},
+		{nUpdateClusterRoles, probe{updatePatch, rbacGroup, "clusterroles", ""}},
+	}
+	for _, w := range workloadControllers {
+		ps = append(ps, struct {
+			list nameList
+			probe
+		}{nControllers, probe{updatePatch, w.group, w.res, ""}})
 	}
 	return ps
 }()
 
 // capSet is what a role (or the union of several) gives in one scope:
-// the capabilities, and the objects of name-restricted grants.
+// the capabilities, the finer grants, and the objects of name-restricted
+// grants.
 type capSet struct {
-	bits Cap
-	// Names of name-restricted grants.
-	tokens, impUsers, impGroups, impSAs, bindRoles, secrets []string
+	bits  Cap
+	more  grantBits
+	named *namedGrants
+	// ns is the view of a role's capSet through a RoleBinding, cached.
+	ns *capSet
+}
+
+// names returns the names of one kind of restricted grant.
+func (c *capSet) names(l nameList) []string {
+	if c == nil || c.named == nil {
+		return nil
+	}
+	return c.named[l]
+}
+
+// allows reports whether the set holds a grant on every object, or on
+// the one named.
+func (c *capSet) allows(g grantBits, l nameList, name string) bool {
+	return c != nil && (c.more&g != 0 || slices.Contains(c.names(l), name))
 }
 
 func (c *capSet) merge(o *capSet) (changed bool) {
 	if o == nil {
 		return false
 	}
-	if c.bits|o.bits != c.bits {
+	if c.bits|o.bits != c.bits || c.more|o.more != c.more {
 		c.bits |= o.bits
+		c.more |= o.more
 		changed = true
 	}
-	for _, p := range []struct {
-		dst *[]string
-		src []string
-	}{
-		{&c.tokens, o.tokens}, {&c.impUsers, o.impUsers}, {&c.impGroups, o.impGroups},
-		{&c.impSAs, o.impSAs}, {&c.bindRoles, o.bindRoles}, {&c.secrets, o.secrets},
-	} {
-		for _, n := range p.src {
-			if !slices.Contains(*p.dst, n) {
-				*p.dst = append(*p.dst, n)
+	if o.named == nil {
+		return changed
+	}
+	if c.named == nil {
+		c.named = &namedGrants{}
+	}
+	for l, src := range o.named {
+		for _, n := range src {
+			if !slices.Contains(c.named[l], n) {
+				c.named[l] = append(c.named[l], n)
 				changed = true
 			}
 		}
@@ -178,7 +346,40 @@ func (c *capSet) merge(o *capSet) (changed bool) {
 }
 
 func (c *capSet) empty() bool {
-	return c.bits == 0 && len(c.tokens)+len(c.impUsers)+len(c.impGroups)+len(c.impSAs)+len(c.bindRoles)+len(c.secrets) == 0
+	if c.bits != 0 || c.more != 0 {
+		return false
+	}
+	if c.named != nil {
+		for _, l := range c.named {
+			if len(l) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// namespaced is what the set gives through a RoleBinding: nothing on
+// cluster-scoped resources; and updating a named pod controller of the
+// namespace runs pods as any of its service accounts, as creating pods
+// does. (Through a ClusterRoleBinding the same names may match objects
+// in any namespace, which the model does not know: left out.)
+func (c *capSet) namespaced() *capSet {
+	if c.ns != nil {
+		return c.ns
+	}
+	ns := &capSet{bits: c.bits &^ clusterOnly, more: c.more &^ clusterOnlyGrants}
+	if c.named != nil {
+		named := *c.named
+		named[nImpUsers], named[nImpGroups] = nil, nil
+		named[nEscalateClusterRoles], named[nUpdateClusterRoles] = nil, nil
+		ns.named = &named
+		if len(named[nControllers]) > 0 {
+			ns.bits |= CapCreatePods
+		}
+	}
+	c.ns = ns
+	return ns
 }
 
 // RuleCaps returns the dangerous capabilities one rule gives, ignoring
@@ -202,18 +403,24 @@ func RuleCaps(r *Rule) Cap {
 	if slices.Contains(r.Verbs, "*") && slices.Contains(r.APIGroups, "*") && slices.Contains(r.Resources, "*") {
 		c |= CapAdmin
 	}
-	for _, p := range probes {
-		if c&p.cap != 0 {
-			continue
-		}
-		for _, v := range p.verbs {
-			if r.Allows(&Request{Verb: v, Group: p.group, Resource: p.res, Subresource: p.sub}) {
-				c |= p.cap
-				break
-			}
+	for i := range capProbes {
+		p := &capProbes[i]
+		if c&p.cap == 0 && p.on(r) {
+			c |= p.cap
 		}
 	}
 	return c
+}
+
+// ruleGrants returns the finer grants of a rule without resourceNames.
+func ruleGrants(r *Rule) grantBits {
+	var g grantBits
+	for i := range grantProbes {
+		if grantProbes[i].on(r) {
+			g |= grantProbes[i].grant
+		}
+	}
+	return g
 }
 
 // Caps returns the dangerous capabilities of a role.
@@ -224,31 +431,29 @@ func (r *Role) capSet() *capSet {
 		return r.caps
 	}
 	cs := &capSet{}
+	var named namedGrants
 	for i := range r.Rules {
 		rule := &r.Rules[i]
-		cs.bits |= RuleCaps(rule)
-		if len(rule.ResourceNames) == 0 {
+		if len(rule.Resources) == 0 {
 			continue
 		}
-		named := func(dst *[]string, verbs []string, group, res, sub string) {
-			for _, v := range verbs {
-				if (&Rule{Verbs: rule.Verbs, APIGroups: rule.APIGroups, Resources: rule.Resources}).Allows(&Request{Verb: v, Group: group, Resource: res, Subresource: sub}) {
-					*dst = append(*dst, rule.ResourceNames...)
-					return
-				}
+		cs.bits |= RuleCaps(rule)
+		if len(rule.ResourceNames) == 0 {
+			cs.more |= ruleGrants(rule)
+			continue
+		}
+		for _, p := range nameProbes {
+			if p.on(rule) {
+				named[p.list] = append(named[p.list], rule.ResourceNames...)
 			}
 		}
-		named(&cs.tokens, []string{"create"}, "", "serviceaccounts", "token")
-		named(&cs.impUsers, []string{"impersonate"}, "", "users", "")
-		named(&cs.impGroups, []string{"impersonate"}, "", "groups", "")
-		named(&cs.impSAs, []string{"impersonate"}, "", "serviceaccounts", "")
-		named(&cs.bindRoles, []string{"bind"}, "rbac.authorization.k8s.io", "clusterroles", "")
-		named(&cs.bindRoles, []string{"bind"}, "rbac.authorization.k8s.io", "roles", "")
-		named(&cs.secrets, []string{"get"}, "", "secrets", "")
 	}
-	for _, l := range []*[]string{&cs.tokens, &cs.impUsers, &cs.impGroups, &cs.impSAs, &cs.bindRoles, &cs.secrets} {
-		slices.Sort(*l)
-		*l = slices.Compact(*l)
+	for l := range named {
+		if len(named[l]) > 0 {
+			slices.Sort(named[l])
+			named[l] = slices.Compact(named[l])
+			cs.named = &named
+		}
 	}
 	r.caps = cs
 	return cs
@@ -273,7 +478,7 @@ func (m *Model) Capabilities(id Identity) Capabilities {
 func (m *Model) capsOf(id Identity) map[string]*capSet {
 	out := map[string]*capSet{}
 	if slices.Contains(id.Groups, Masters) {
-		out[""] = &capSet{bits: allCaps}
+		out[""] = &capSet{bits: allCaps, more: allGrants}
 		return out
 	}
 	for _, b := range m.BindingsOf(id) {
@@ -281,23 +486,19 @@ func (m *Model) capsOf(id Identity) map[string]*capSet {
 			continue
 		}
 		src := b.Role.capSet()
+		scope := b.Scope()
+		if scope != "" {
+			src = src.namespaced()
+		}
 		if src.empty() {
 			continue
 		}
-		scope := b.Scope()
 		cs := out[scope]
 		if cs == nil {
 			cs = &capSet{}
 			out[scope] = cs
 		}
-		if scope != "" {
-			masked := *src
-			masked.bits &^= clusterOnly
-			masked.impUsers, masked.impGroups = nil, nil
-			cs.merge(&masked)
-		} else {
-			cs.merge(src)
-		}
+		cs.merge(src)
 	}
 	return out
 }

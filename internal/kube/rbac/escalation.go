@@ -35,6 +35,49 @@ type Node struct {
 	caps      map[string]*capSet
 	power     Power
 	bindings  []*Binding
+	// grants is the union of the node's grants over its scopes, a
+	// name-restricted grant counting as the grant: a quick filter.
+	grants grantBits
+	// escalator: the node may escalate and update some role.
+	escalator bool
+	// bindTargets are the edges of binding a role to itself, and
+	// escalates the bindings whose role it can escalate: both depend on
+	// the node alone, and are computed with the graph.
+	bindTargets []target
+	escalates   []*Binding
+}
+
+// target is an edge that leaves from the node that holds it.
+type target struct {
+	to     int
+	action string
+}
+
+// namedRoleGrants pairs the name-restricted grants on roles with the
+// grant they restrict.
+var namedRoleGrants = []struct {
+	list  nameList
+	grant grantBits
+}{
+	{nBindRoles, gBindRoles}, {nBindClusterRoles, gBindClusterRoles}, {nEscalateRoles, gEscalateRoles},
+	{nEscalateClusterRoles, gEscalateClusterRoles}, {nUpdateRoles, gUpdateRoles}, {nUpdateClusterRoles, gUpdateClusterRoles},
+}
+
+// index computes what is derived from the node's capabilities.
+func (n *Node) index() {
+	c := Capabilities{}
+	n.grants = 0
+	for s, cs := range n.caps {
+		c[s] = cs.bits
+		n.grants |= cs.more
+		for _, ng := range namedRoleGrants {
+			if len(cs.names(ng.list)) > 0 {
+				n.grants |= ng.grant
+			}
+		}
+	}
+	n.power = PowerOf(c)
+	n.escalator = n.grants&(gEscalateRoles|gEscalateClusterRoles) != 0 && n.grants&(gUpdateRoles|gUpdateClusterRoles) != 0
 }
 
 // String renders the node as in a chain: "user dev", "sa ci/deployer",
@@ -140,6 +183,18 @@ type Graph struct {
 	// tokenNamespaces are the keys of tokenOwner, sorted.
 	tokenNamespaces []string
 	saByName        map[string][]int
+	// clusterAdminRoles are the ClusterRoles with all verbs on all
+	// resources (cluster-admin always: the API server keeps it);
+	// nsAdminClusterRoles those that give full control of a namespace
+	// through a RoleBinding (admin, then the former); adminRoles the
+	// Roles with all verbs on all resources, by namespace.
+	clusterAdminRoles   map[string]bool
+	nsAdminClusterRoles []string
+	adminRoles          map[string][]string
+	// escalatorsOf lists, by binding (Binding.idx), the nodes that can
+	// escalate its role; nsBindings are the RoleBindings by namespace.
+	escalatorsOf [][]int32
+	nsBindings   map[string][]*Binding
 }
 
 // NewGraph builds the escalation graph: one node per subject named in a
@@ -149,7 +204,7 @@ func (m *Model) NewGraph() *Graph {
 	g := &Graph{m: m, groups: map[string]int{}, sas: map[string]map[string]int{}, saList: map[string][]int{},
 		workload: map[string][]int{}, tokenOwner: map[string]map[string]int{}, tokenSAs: map[string][]int{},
 		nsAdmin: map[string]int{}, bySubject: map[Subject]int{}, saByName: map[string][]int{}}
-	g.admin = g.add(&Node{Kind: NodeAdmin, caps: map[string]*capSet{"": {bits: allCaps}}})
+	g.admin = g.add(&Node{Kind: NodeAdmin, caps: map[string]*capSet{"": {bits: allCaps, more: allGrants}}})
 	g.hostRoot = g.add(&Node{Kind: nodeHostRoot, caps: m.capsOf(nodeIdentity), bindings: m.BindingsOf(nodeIdentity)})
 	addSubject := func(s Subject) int {
 		if i, ok := g.bySubject[s]; ok {
@@ -209,17 +264,55 @@ func (m *Model) NewGraph() *Graph {
 	}
 	g.tokenNamespaces = sortedKeys(g.tokenOwner)
 	for _, ns := range m.Namespaces {
-		g.nsAdmin[ns] = g.add(&Node{Kind: nodeNamespaceAdmin, Namespace: ns, caps: map[string]*capSet{ns: {bits: allCaps &^ clusterOnly &^ CapAdmin}}})
+		g.nsAdmin[ns] = g.add(&Node{Kind: nodeNamespaceAdmin, Namespace: ns,
+			caps: map[string]*capSet{ns: {bits: allCaps &^ clusterOnly &^ CapAdmin, more: allGrants &^ clusterOnlyGrants}}})
+	}
+	g.indexAdminRoles()
+	g.escalatorsOf = make([][]int32, len(m.Bindings))
+	g.nsBindings = map[string][]*Binding{}
+	for _, b := range m.Bindings {
+		if !b.Cluster {
+			g.nsBindings[b.Namespace] = append(g.nsBindings[b.Namespace], b)
+		}
+	}
+	for i, n := range g.Nodes {
+		g.prepare(n)
+		for _, b := range n.escalates {
+			g.escalatorsOf[b.idx] = append(g.escalatorsOf[b.idx], int32(i))
+		}
 	}
 	return g
 }
 
-func (g *Graph) add(n *Node) int {
-	c := Capabilities{}
-	for s, cs := range n.caps {
-		c[s] = cs.bits
+// prepare computes the edges that depend on a node alone.
+func (g *Graph) prepare(n *Node) {
+	n.bindTargets = g.bindTargets(n)
+	n.escalates = g.escalatable(n)
+}
+
+func (g *Graph) indexAdminRoles() {
+	g.clusterAdminRoles = map[string]bool{NodeAdmin: true}
+	g.adminRoles = map[string][]string{}
+	var others []string
+	for _, r := range g.m.Roles {
+		switch {
+		case r.Caps()&CapAdmin == 0:
+		case !r.Cluster:
+			g.adminRoles[r.Namespace] = append(g.adminRoles[r.Namespace], r.Name)
+		case !g.clusterAdminRoles[r.Name]:
+			g.clusterAdminRoles[r.Name] = true
+			others = append(others, r.Name)
+		}
 	}
-	n.power = PowerOf(c)
+	slices.Sort(others)
+	g.nsAdminClusterRoles = append([]string{"admin", NodeAdmin}, others...)
+	for _, names := range g.adminRoles {
+		slices.Sort(names)
+	}
+}
+
+func (g *Graph) add(n *Node) int {
+	n.index()
 	g.Nodes = append(g.Nodes, n)
 	return len(g.Nodes) - 1
 }
@@ -266,13 +359,17 @@ type explorer struct {
 	g     *Graph
 	stamp []uint32
 	pred  []edge
+	// done stamps the nodes explored (their edges opened).
+	done []uint32
+	// bound stamps the bindings of the nodes explored (by Binding.idx).
+	bound []uint32
 	gen   uint32
 }
 
 // Explorer returns a reusable explorer of the graph (not safe for
 // concurrent use).
 func (g *Graph) Explorer() *explorer {
-	return &explorer{g: g, stamp: make([]uint32, len(g.Nodes)), pred: make([]edge, len(g.Nodes))}
+	return &explorer{g: g, stamp: make([]uint32, len(g.Nodes)), pred: make([]edge, len(g.Nodes)), done: make([]uint32, len(g.Nodes)), bound: make([]uint32, len(g.m.Bindings))}
 }
 
 // Explore follows every escalation from a subject to a fixed point.
@@ -288,11 +385,8 @@ func (g *Graph) Explore(s Subject) *Path {
 // subject's groups plus those its identity provider adds).
 func (g *Graph) ExploreIdentity(s Subject, id Identity) *Path {
 	start := &Node{Kind: s.Kind, Subject: s, caps: g.m.capsOf(id), bindings: g.m.BindingsOf(id)}
-	c := Capabilities{}
-	for sc, cs := range start.caps {
-		c[sc] = cs.bits
-	}
-	start.power = PowerOf(c)
+	start.index()
+	g.prepare(start)
 	return g.Explorer().explore(start)
 }
 
@@ -306,72 +400,73 @@ func (g *Graph) ExploreAll() []*Path {
 	return out
 }
 
-// explore runs the fixed point: the capabilities of every identity
-// reached are pooled (an attacker holding two identities combines what
-// they can do), and each pooled capability opens edges to further
-// identities, until no new identity is reached or full control of the
-// cluster is.
+// walk is one exploration: the identities reached and what they hold.
+type walk struct {
+	g        *Graph
+	x        *explorer
+	start    *Node
+	startIdx int32
+	reached  []int32
+	// pool holds the capabilities of every identity reached, by scope.
+	// It serves the edges of one capability, and those that combine
+	// requests whose effects persist (a token Secret one identity
+	// creates and another reads, a PersistentVolume one creates and
+	// another claims), never the conditions of a single request.
+	pool map[string]*capSet
+	// approver: a reached identity approves client certificates.
+	approver bool
+}
+
+func (w *walk) node(i int32) *Node {
+	if i < 0 {
+		return w.start
+	}
+	return w.g.Nodes[i]
+}
+
+// visit reaches a node, the first time only.
+func (w *walk) visit(to int, from int32, action string) {
+	x := w.x
+	if x.stamp[to] == x.gen {
+		return
+	}
+	x.stamp[to] = x.gen
+	x.pred[to] = edge{from: from, action: action}
+	w.reached = append(w.reached, int32(to))
+}
+
+// explore runs the fixed point: each identity reached opens edges to
+// further identities, until no new identity is reached or full control
+// of the cluster is.
 func (x *explorer) explore(start *Node) *Path {
 	g := x.g
 	x.gen++
 	if x.gen == 0 { // wrapped: clear
 		clear(x.stamp)
+		clear(x.done)
+		clear(x.bound)
 		x.gen = 1
 	}
-	startIdx := int32(-1)
+	w := &walk{g: g, x: x, start: start, startIdx: -1, pool: map[string]*capSet{}}
 	if i, ok := g.bySubject[start.Subject]; ok && g.Nodes[i] == start {
-		startIdx = int32(i)
+		w.startIdx = int32(i)
 		x.stamp[i] = x.gen
 	}
-	pool := map[string]*capSet{}
-	reached := []int32{startIdx}
-	best, bestIdx := start, startIdx
-	hasBindings := len(start.bindings) > 0
-	visit := func(to int, from int32, action string) {
-		if x.stamp[to] == x.gen {
-			return
-		}
-		x.stamp[to] = x.gen
-		x.pred[to] = edge{from: from, action: action}
-		reached = append(reached, int32(to))
-	}
-	for q := 0; q < len(reached); q++ {
-		cur := reached[q]
-		node := start
-		if cur >= 0 {
-			node = g.Nodes[cur]
-		}
+	w.reached = []int32{w.startIdx}
+	best, bestIdx := start, w.startIdx
+	for q := 0; q < len(w.reached); q++ {
+		cur := w.reached[q]
+		node := w.node(cur)
 		if node.power.Compare(best.power) > 0 {
 			best, bestIdx = node, cur
 		}
 		if cur == int32(g.admin) {
 			break
 		}
-		if len(node.bindings) > 0 {
-			hasBindings = true
+		if cur >= 0 {
+			x.done[cur] = x.gen
 		}
-		var changed []string
-		for scope, cs := range node.caps {
-			p := pool[scope]
-			if p == nil {
-				p = &capSet{}
-				pool[scope] = p
-			}
-			if p.merge(cs) {
-				changed = append(changed, scope)
-			}
-		}
-		slices.Sort(changed)
-		for _, scope := range changed {
-			x.edges(scope, pool, cur, hasBindings, visit)
-		}
-		if cur == int32(g.hostRoot) {
-			// A pod can be placed on any node (spec.nodeName), so
-			// every workload's token is within reach.
-			for _, i := range g.allWork {
-				visit(i, cur, "take the token of its pod on that node")
-			}
-		}
+		w.step(cur, node)
 	}
 	if x.stamp[g.admin] == x.gen {
 		bestIdx = int32(g.admin)
@@ -381,12 +476,12 @@ func (x *explorer) explore(start *Node) *Path {
 			bestIdx = e.from
 		}
 		best = start
-		if bestIdx >= 0 && bestIdx != startIdx {
+		if bestIdx >= 0 && bestIdx != w.startIdx {
 			best = g.Nodes[bestIdx]
 		}
 	}
-	p := &Path{Start: start, Strongest: best, Reached: len(reached)}
-	for i := bestIdx; i >= 0 && i != startIdx; {
+	p := &Path{Start: start, Strongest: best, Reached: len(w.reached)}
+	for i := bestIdx; i >= 0 && i != w.startIdx; {
 		e := x.pred[i]
 		from := start
 		if e.from >= 0 {
@@ -399,156 +494,423 @@ func (x *explorer) explore(start *Node) *Path {
 	return p
 }
 
-// edges visits the identities the pooled capabilities of one scope
-// reach.
-func (x *explorer) edges(scope string, pool map[string]*capSet, from int32, hasBindings bool, visit func(int, int32, string)) {
-	g := x.g
-	cs := pool[scope]
+// step opens the edges the q-th node reached adds. The edges of one
+// pooled scope read that scope only and run again whenever it grows;
+// those that read several scopes or nodes run again on any growth; those
+// of a single request read the node alone. So what is reached does not
+// depend on the order nodes are met in.
+func (w *walk) step(cur int32, n *Node) {
+	var changed []string
+	for scope, cs := range n.caps {
+		p := w.pool[scope]
+		if p == nil {
+			p = &capSet{}
+			w.pool[scope] = p
+		}
+		if p.merge(cs) {
+			changed = append(changed, scope)
+		}
+	}
+	slices.Sort(changed)
+	for _, scope := range changed {
+		w.scopeEdges(scope, cur)
+	}
+	w.ownEdges(cur, n)
+	w.escalations(cur, n)
+	if len(changed) > 0 {
+		w.volumeEdge(cur)
+	}
+	w.certificateEdge(cur)
+	if cur == int32(w.g.hostRoot) {
+		// A pod can be placed on any node (spec.nodeName), so every
+		// workload's token is within reach.
+		for _, i := range w.g.allWork {
+			w.visit(i, cur, "take the token of its pod on that node")
+		}
+	}
+}
+
+// scopeEdges visits the identities that one pooled capability of a
+// scope reaches, each by itself.
+func (w *walk) scopeEdges(scope string, from int32) {
+	g := w.g
+	cs := w.pool[scope]
 	b := cs.bits
 	where := "in " + scope
 	if scope == "" {
 		where = "in every namespace"
 	}
-	sas := func(ns string) []int {
-		if ns == "" {
-			return g.allSAs
-		}
-		return g.saList[ns]
-	}
-	work := func(ns string) []int {
-		if ns == "" {
-			return g.allWork
-		}
-		return g.workload[ns]
+	sas, work := g.saList[scope], g.workload[scope]
+	if scope == "" {
+		sas, work = g.allSAs, g.allWork
 	}
 	if b&CapAdmin != 0 && scope == "" {
-		visit(g.admin, from, actHoldsAll)
+		w.visit(g.admin, from, actHoldsAll)
 		return
-	}
-	// Impersonating a group needs impersonating a user too (the
-	// Impersonate-Group header is refused without Impersonate-User).
-	asUser := impersonatesSomeUser(pool)
-	if scope == "" {
-		switch {
-		case asUser && (b&CapImpersonateGroups != 0 || slices.Contains(cs.impGroups, Masters)):
-			visit(g.admin, from, "impersonate group "+Masters)
-			return
-		case b&(CapCSRCreate|CapCSRApprove|CapCSRSign) == CapCSRCreate|CapCSRApprove|CapCSRSign:
-			visit(g.admin, from, "issue and approve a client certificate for group "+Masters)
-			return
-		case b&(CapBind|CapWriteBindings) == CapBind|CapWriteBindings || (b&CapWriteBindings != 0 && slices.Contains(cs.bindRoles, NodeAdmin)):
-			visit(g.admin, from, "bind ClusterRole cluster-admin to itself")
-			return
-		case b&(CapEscalate|CapWriteRoles) == CapEscalate|CapWriteRoles && hasBindings:
-			visit(g.admin, from, "escalate a role bound to it")
-			return
-		}
-	} else if ns := scope; g.nsAdmin[ns] > 0 {
-		if b&(CapBind|CapWriteBindings) == CapBind|CapWriteBindings || (b&CapWriteBindings != 0 && (slices.Contains(cs.bindRoles, "admin") || slices.Contains(cs.bindRoles, NodeAdmin))) {
-			visit(g.nsAdmin[ns], from, "bind ClusterRole admin in "+ns)
-		} else if b&(CapEscalate|CapWriteRoles) == CapEscalate|CapWriteRoles && hasBindings {
-			visit(g.nsAdmin[ns], from, "escalate a role in "+ns)
-		}
 	}
 	if b&CapCreatePods != 0 {
 		act := "create pods " + where
-		for _, i := range sas(scope) {
-			visit(i, from, act)
+		for _, i := range sas {
+			w.visit(i, from, act)
 		}
 		if ns, ok := g.privilegedNamespace(scope); ok {
-			visit(g.hostRoot, from, "create a privileged pod in "+ns+" on a node of its choice")
-		}
-	}
-	if scope == "" && b&CapPersistentVolumes != 0 {
-		if ns, ok := podNamespace(pool); ok {
-			visit(g.hostRoot, from, "create a hostPath PersistentVolume and mount it from a pod in "+ns)
+			w.visit(g.hostRoot, from, "create a privileged pod in "+ns+" on a node of its choice")
 		}
 	}
 	if b&CapMintTokens != 0 {
 		act := "create a token " + where
-		for _, i := range sas(scope) {
-			visit(i, from, act)
+		for _, i := range sas {
+			w.visit(i, from, act)
 		}
-	} else if len(cs.tokens) > 0 {
-		x.named(scope, cs.tokens, from, "create a token for it", visit)
+	} else if names := cs.names(nTokens); len(names) > 0 {
+		w.named(scope, names, from, "create a token for it")
 	}
 	if b&CapImpersonateSAs != 0 {
 		act := "impersonate service accounts " + where
-		for _, i := range sas(scope) {
-			visit(i, from, act)
+		for _, i := range sas {
+			w.visit(i, from, act)
 		}
-	} else if len(cs.impSAs) > 0 {
-		x.named(scope, cs.impSAs, from, "impersonate it", visit)
+	} else if names := cs.names(nImpSAs); len(names) > 0 {
+		w.named(scope, names, from, "impersonate it")
 	}
 	if b&(CapCreateSecrets|CapReadSecrets) == CapCreateSecrets|CapReadSecrets {
 		act := "create and read a token Secret " + where
-		for _, i := range sas(scope) {
-			visit(i, from, act)
+		for _, i := range sas {
+			w.visit(i, from, act)
 		}
 	}
-	if b&CapReadSecrets != 0 {
-		if scope == "" {
-			act := "read token Secrets " + where
-			for _, ns := range g.tokenNamespaces {
-				for _, i := range g.tokenSAs[ns] {
-					visit(i, from, act)
-				}
-			}
-		} else {
-			act := "read token Secrets " + where
-			for _, i := range g.tokenSAs[scope] {
-				visit(i, from, act)
-			}
-		}
-	} else if len(cs.secrets) > 0 {
-		for _, ns := range g.tokenNamespaces {
-			if scope != "" && ns != scope {
-				continue
-			}
-			owners := g.tokenOwner[ns]
-			for _, sec := range cs.secrets {
-				if i, ok := owners[sec]; ok {
-					visit(i, from, "read token Secret "+sec+" in "+ns)
-				}
-			}
-		}
-	}
+	w.secretEdges(scope, from)
 	if b&CapExec != 0 {
 		act := "exec into its pods " + where
-		for _, i := range work(scope) {
-			visit(i, from, act)
+		for _, i := range work {
+			w.visit(i, from, act)
 		}
 	}
-	if scope != "" {
+	if cs.more&gUpdatePods != 0 {
+		act := "replace the image of its pods " + where
+		for _, i := range work {
+			w.visit(i, from, act)
+		}
+	}
+	if scope == "" {
+		w.clusterEdges(from)
+	}
+}
+
+// secretEdges visits the owners of the token Secrets a scope's pooled
+// rights read.
+func (w *walk) secretEdges(scope string, from int32) {
+	g := w.g
+	cs := w.pool[scope]
+	if cs.bits&CapReadSecrets != 0 {
+		act := "read token Secrets in " + scope
+		nss := []string{scope}
+		if scope == "" {
+			act, nss = "read token Secrets in every namespace", g.tokenNamespaces
+		}
+		for _, ns := range nss {
+			for _, i := range g.tokenSAs[ns] {
+				w.visit(i, from, act)
+			}
+		}
 		return
 	}
-	if b&CapNodesProxy != 0 {
-		for _, i := range g.allWork {
-			visit(i, from, "exec into its pods through the kubelet (nodes/proxy)")
+	names := cs.names(nSecrets)
+	if len(names) == 0 {
+		return
+	}
+	for _, ns := range g.tokenNamespaces {
+		if scope != "" && ns != scope {
+			continue
+		}
+		owners := g.tokenOwner[ns]
+		for _, sec := range names {
+			if i, ok := owners[sec]; ok {
+				w.visit(i, from, "read token Secret "+sec+" in "+ns)
+			}
 		}
 	}
-	if b&CapWebhooks != 0 {
+}
+
+// clusterEdges are the edges of cluster-scoped resources.
+func (w *walk) clusterEdges(from int32) {
+	g := w.g
+	cs := w.pool[""]
+	if cs.bits&CapNodesProxy != 0 {
 		for _, i := range g.allWork {
-			visit(i, from, "rewrite its pods with a mutating admission webhook")
+			w.visit(i, from, "exec into its pods through the kubelet (nodes/proxy)")
 		}
 	}
-	if b&CapImpersonateUsers != 0 {
+	// A mutating webhook, or a mutating admission policy and a binding
+	// that puts it to work, rewrites pods as they are created. Validating
+	// ones and deleting only refuse or stop refusing (PAL-RBAC-010).
+	if cs.more&gMutatingWebhooks != 0 || cs.more&(gMutatingPolicies|gMutatingPolicyBindings) == gMutatingPolicies|gMutatingPolicyBindings {
+		for _, i := range g.allWork {
+			w.visit(i, from, "rewrite its pods with a mutating admission webhook")
+		}
+	}
+	// A user name of the form system:serviceaccount:NS:NAME is a
+	// service account's: impersonating it needs impersonate on
+	// serviceaccounts, not users.
+	if cs.bits&CapImpersonateUsers != 0 {
 		for _, i := range g.users {
-			visit(i, from, "impersonate users")
+			if !isServiceAccountUser(g.Nodes[i].Subject.Name) {
+				w.visit(i, from, "impersonate users")
+			}
 		}
-	} else {
-		for _, u := range cs.impUsers {
-			if i, ok := g.bySubject[Subject{Kind: UserKind, Name: u}]; ok {
-				visit(i, from, "impersonate user "+u)
+		return
+	}
+	for _, u := range cs.names(nImpUsers) {
+		if i, ok := g.bySubject[Subject{Kind: UserKind, Name: u}]; ok && !isServiceAccountUser(u) {
+			w.visit(i, from, "impersonate user "+u)
+		}
+	}
+}
+
+func isServiceAccountUser(name string) bool { return strings.HasPrefix(name, serviceAccountUser) }
+
+// ownEdges opens the edges of a single request: the API server checks
+// all of its conditions against the one user making it, so they read the
+// node's own rights, never the pool.
+func (w *walk) ownEdges(cur int32, n *Node) {
+	for _, t := range n.bindTargets {
+		w.visit(t.to, cur, t.action)
+	}
+	w.impersonationEdges(cur, n)
+	// Approving a CSR is one request: update on its approval and
+	// approve on its signer are checked for the same user.
+	if cs := n.caps[""]; cs != nil && cs.bits&(CapCSRApprove|CapCSRSign) == CapCSRApprove|CapCSRSign {
+		w.approver = true
+	}
+}
+
+// bindTargets: creating (or updating) a binding is one request, for
+// which the API server checks bind on its roleRef, by kind and name, in
+// the binding's namespace (escalation_check.go BindingAuthorized). A
+// ClusterRoleBinding to cluster-admin needs bind on clusterroles
+// cluster-wide; a RoleBinding to a ClusterRole or a Role needs bind on
+// that kind in its namespace.
+func (g *Graph) bindTargets(n *Node) []target {
+	if n.grants&(gWriteRoleBindings|gWriteClusterRoleBindings) == 0 || n.grants&(gBindRoles|gBindClusterRoles) == 0 {
+		return nil
+	}
+	all := n.caps[""]
+	if all != nil && all.more&gWriteClusterRoleBindings != 0 {
+		if name, ok := g.adminClusterRole(all); ok {
+			return []target{{g.admin, "bind ClusterRole " + name + " to itself"}}
+		}
+	}
+	nss := g.m.Namespaces
+	if all == nil || all.more&gWriteRoleBindings == 0 {
+		nss = nil
+		for _, ns := range sortedKeys(n.caps) {
+			if n.caps[ns].more&gWriteRoleBindings != 0 {
+				nss = append(nss, ns)
 			}
 		}
 	}
-	if asUser {
-		for _, gr := range cs.impGroups {
-			if i, ok := g.groups[gr]; ok {
-				visit(i, from, "impersonate group "+gr)
+	var out []target
+	for _, ns := range nss {
+		if t, ok := g.bindInNamespace(n, ns); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// bindInNamespace returns the edge to full control of a namespace where
+// the node writes RoleBindings, if it may bind there a role that gives
+// it.
+func (g *Graph) bindInNamespace(n *Node, ns string) (target, bool) {
+	i, ok := g.nsAdmin[ns]
+	if !ok {
+		return target{}, false
+	}
+	all, local := n.caps[""], n.caps[ns]
+	for _, name := range g.nsAdminClusterRoles {
+		if all.allows(gBindClusterRoles, nBindClusterRoles, name) || local.allows(gBindClusterRoles, nBindClusterRoles, name) {
+			return target{i, "bind ClusterRole " + name + " in " + ns}, true
+		}
+	}
+	for _, name := range g.adminRoles[ns] {
+		if all.allows(gBindRoles, nBindRoles, name) || local.allows(gBindRoles, nBindRoles, name) {
+			return target{i, "bind Role " + ns + "/" + name + " to itself"}, true
+		}
+	}
+	return target{}, false
+}
+
+// adminClusterRole returns a ClusterRole with all verbs on all resources
+// that a cluster-wide capSet may bind.
+func (g *Graph) adminClusterRole(cs *capSet) (string, bool) {
+	if cs.more&gBindClusterRoles != 0 {
+		return NodeAdmin, true
+	}
+	for _, name := range cs.names(nBindClusterRoles) {
+		if g.clusterAdminRoles[name] {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// impersonationEdges: the Impersonate-User and Impersonate-Group headers
+// of one request are authorized for the same user, and groups without a
+// user are refused, so only a node that itself impersonates some user or
+// service account can impersonate groups.
+func (w *walk) impersonationEdges(cur int32, n *Node) {
+	g := w.g
+	all := n.caps[""]
+	if all == nil || (all.bits&CapImpersonateGroups == 0 && len(all.names(nImpGroups)) == 0) || !n.impersonatesSomeUser() {
+		return
+	}
+	if all.bits&CapImpersonateGroups != 0 || slices.Contains(all.names(nImpGroups), Masters) {
+		w.visit(g.admin, cur, "impersonate group "+Masters)
+		return
+	}
+	for _, gr := range all.names(nImpGroups) {
+		if i, ok := g.groups[gr]; ok {
+			w.visit(i, cur, "impersonate group "+gr)
+		}
+	}
+}
+
+// impersonatesSomeUser reports whether the node can impersonate at least
+// one user or service account.
+func (n *Node) impersonatesSomeUser() bool {
+	for scope, cs := range n.caps {
+		if cs.bits&CapImpersonateSAs != 0 || len(cs.names(nImpSAs)) > 0 {
+			return true
+		}
+		if scope == "" && (cs.bits&CapImpersonateUsers != 0 || slices.ContainsFunc(cs.names(nImpUsers), func(u string) bool { return !isServiceAccountUser(u) })) {
+			return true
+		}
+	}
+	return false
+}
+
+// escalations: escalate lets one request (an update or patch of a role)
+// write rules its user does not hold, and the role then gives them to
+// every subject bound to it. So a node that can escalate a role bound to
+// a reached identity reaches what that binding gives: cluster-admin
+// through a ClusterRoleBinding, full control of the binding's namespace
+// through a RoleBinding. The pair is found when the later of the
+// escalator and the bound identity is met.
+func (w *walk) escalations(cur int32, n *Node) {
+	x := w.x
+	for _, b := range n.bindings {
+		x.bound[b.idx] = x.gen
+		for _, e := range w.g.escalatorsOf[b.idx] {
+			if x.done[e] == x.gen {
+				w.escalate(e, b, cur)
+				break
 			}
 		}
+		if w.startIdx < 0 && slices.Contains(w.start.escalates, b) {
+			w.escalate(-1, b, cur)
+		}
+	}
+	for _, b := range n.escalates {
+		if x.bound[b.idx] == x.gen {
+			w.escalate(cur, b, cur)
+		}
+	}
+}
+
+// escalate has escalator e escalate the role of binding b; the step
+// starts at from, the later of e and the identity bound to be met.
+func (w *walk) escalate(e int32, b *Binding, from int32) {
+	to, ok := w.g.admin, true
+	if !b.Cluster {
+		to, ok = w.g.nsAdmin[b.Namespace]
+	}
+	if !ok || w.x.stamp[to] == w.x.gen {
+		return
+	}
+	act := "escalate " + b.Role.Ref() + " bound by " + b.Ref()
+	if from != e {
+		act += ", as " + w.node(e).String()
+	}
+	w.visit(to, from, act)
+}
+
+// escalatable returns the bindings whose role the node can escalate
+// (none for full control, which has nothing to gain).
+func (g *Graph) escalatable(n *Node) []*Binding {
+	if !n.escalator || n.Kind == nodeNamespaceAdmin || n.power.Admin {
+		return nil
+	}
+	var cands []*Binding
+	if all := n.caps[""]; all != nil && (all.more&(gEscalateRoles|gEscalateClusterRoles) != 0 ||
+		len(all.names(nEscalateRoles))+len(all.names(nEscalateClusterRoles)) > 0) {
+		cands = g.m.Bindings
+	} else {
+		for _, ns := range sortedKeys(n.caps) {
+			cands = append(cands, g.nsBindings[ns]...)
+		}
+	}
+	var out []*Binding
+	for _, b := range cands {
+		if b.Role != nil && n.canEscalate(b.Role) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// canEscalate reports whether one request of the node can write any rule
+// into a role: update (or patch) and escalate on it, by kind and name
+// (escalation_check.go EscalationAllowed), cluster-wide for a
+// ClusterRole, in its namespace for a Role.
+func (n *Node) canEscalate(r *Role) bool {
+	all := n.caps[""]
+	if r.Cluster {
+		return all.allows(gEscalateClusterRoles, nEscalateClusterRoles, r.Name) && all.allows(gUpdateClusterRoles, nUpdateClusterRoles, r.Name)
+	}
+	local := n.caps[r.Namespace]
+	return (all.allows(gEscalateRoles, nEscalateRoles, r.Name) || local.allows(gEscalateRoles, nEscalateRoles, r.Name)) &&
+		(all.allows(gUpdateRoles, nUpdateRoles, r.Name) || local.allows(gUpdateRoles, nUpdateRoles, r.Name))
+}
+
+// volumeEdge: a hostPath PersistentVolume (cluster-scoped) is mounted by
+// a pod through a claim in the pod's namespace; the three objects
+// persist, so different identities reached may create them.
+func (w *walk) volumeEdge(from int32) {
+	all := w.pool[""]
+	if all == nil || all.bits&CapPersistentVolumes == 0 || w.x.stamp[w.g.hostRoot] == w.x.gen {
+		return
+	}
+	if ns, ok := w.claimNamespace(); ok {
+		w.visit(w.g.hostRoot, from, "create a hostPath PersistentVolume and mount it from a pod in "+ns)
+	}
+}
+
+// claimNamespace returns a namespace where the pooled rights create both
+// pods and PersistentVolumeClaims ("any namespace" for cluster-wide
+// grants).
+func (w *walk) claimNamespace() (string, bool) {
+	all := w.pool[""]
+	if all.bits&CapCreatePods != 0 && all.more&gCreatePVCs != 0 {
+		return "any namespace", true
+	}
+	for _, ns := range sortedKeys(w.pool) {
+		cs := w.pool[ns]
+		if ns != "" && (all.bits|cs.bits)&CapCreatePods != 0 && (all.more|cs.more)&gCreatePVCs != 0 {
+			return ns, true
+		}
+	}
+	return "", false
+}
+
+// certificateEdge: one reached identity creates a CSR for group
+// system:masters and another (or the same) approves it for the client
+// signer; the CSR persists in between.
+func (w *walk) certificateEdge(from int32) {
+	if !w.approver {
+		return
+	}
+	if cs := w.pool[""]; cs != nil && cs.bits&CapCSRCreate != 0 {
+		w.visit(w.g.admin, from, "issue and approve a client certificate for group "+Masters)
 	}
 }
 
@@ -566,45 +928,17 @@ func (g *Graph) privilegedNamespace(scope string) (string, bool) {
 	return "", false
 }
 
-// podNamespace returns a namespace the pooled capabilities can create
-// pods in ("every namespace" for a cluster-wide grant).
-func podNamespace(pool map[string]*capSet) (string, bool) {
-	if cs := pool[""]; cs != nil && cs.bits&CapCreatePods != 0 {
-		return "any namespace", true
-	}
-	for _, scope := range sortedKeys(pool) {
-		if pool[scope].bits&CapCreatePods != 0 {
-			return scope, true
-		}
-	}
-	return "", false
-}
-
-// impersonatesSomeUser reports whether pooled capabilities can
-// impersonate at least one user or service account.
-func impersonatesSomeUser(pool map[string]*capSet) bool {
-	for scope, cs := range pool {
-		if cs.bits&CapImpersonateSAs != 0 || len(cs.impSAs) > 0 {
-			return true
-		}
-		if scope == "" && (cs.bits&CapImpersonateUsers != 0 || len(cs.impUsers) > 0) {
-			return true
-		}
-	}
-	return false
-}
-
 // named visits the service accounts a name-restricted grant names.
-func (x *explorer) named(scope string, names []string, from int32, action string, visit func(int, int32, string)) {
+func (w *walk) named(scope string, names []string, from int32, action string) {
 	for _, n := range names {
 		if scope != "" {
-			if i, ok := x.g.sas[scope][n]; ok {
-				visit(i, from, action)
+			if i, ok := w.g.sas[scope][n]; ok {
+				w.visit(i, from, action)
 			}
 			continue
 		}
-		for _, i := range x.g.saByName[n] {
-			visit(i, from, action)
+		for _, i := range w.g.saByName[n] {
+			w.visit(i, from, action)
 		}
 	}
 }

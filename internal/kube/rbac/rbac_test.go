@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,7 @@ func TestEscalationKinds(t *testing.T) {
 			role("ns-binder", rbacRule([]string{"bind"}, "clusterroles"), rbacRule([]string{"create"}, "rolebindings")),
 			role("pod-maker", core([]string{"create"}, "pods")),
 			role("pv-maker", core([]string{"create"}, "persistentvolumes")),
+			role("pvc-maker", core([]string{"create"}, "persistentvolumeclaims")),
 		},
 		Bindings: []*Binding{
 			crb("admins", "cluster-admin", sa("kube-system", "ops")),
@@ -293,6 +295,7 @@ func TestEscalationKinds(t *testing.T) {
 			rb("dev", "pods", "pod-maker", u("podmaker")),
 			rb("team", "pods", "pod-maker", u("teampods"), u("pv")),
 			crb("pv", "pv-maker", u("pv")),
+			rb("team", "pvc", "pvc-maker", u("pv")),
 		},
 		// team enforces baseline: no privileged pods there.
 		EnforcedPodSecurity: map[string]string{"team": "baseline", "kube-system": "privileged"},
@@ -338,5 +341,201 @@ func TestExplorerReuse(t *testing.T) {
 		if fresh.Chain() != all[i].Chain() || fresh.Reached != all[i].Reached {
 			t.Errorf("%s: reused %q (%d reached), fresh %q (%d reached)", all[i].Start, all[i].Chain(), all[i].Reached, fresh.Chain(), fresh.Reached)
 		}
+	}
+}
+
+// TestEscalationSoundness pins edges to what the API server allows:
+// each case is a minimal cluster (on top of a service account
+// kube-system/ops with cluster-admin, run by a workload and with a token
+// Secret) and the exact chain of one user, "" for no escalation.
+func TestEscalationSoundness(t *testing.T) {
+	rbacRule := func(verbs []string, res string, names ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{res}, ResourceNames: names}
+	}
+	core := func(verbs []string, res string, names ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{""}, Resources: []string{res}, ResourceNames: names}
+	}
+	admission := func(verbs []string, res ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{"admissionregistration.k8s.io"}, Resources: res}
+	}
+	csr := func(verbs []string, res string, names ...string) Rule {
+		return Rule{Verbs: verbs, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{res}, ResourceNames: names}
+	}
+	all := Rule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}
+	cr := func(name string, rules ...Rule) *Role { return NewRole(true, "", name, rules, nil) }
+	nsRole := func(ns, name string, rules ...Rule) *Role { return NewRole(false, ns, name, rules, nil) }
+	u := func(n string) Subject { return Subject{Kind: UserKind, Name: n} }
+	sa := func(ns, n string) Subject { return Subject{Kind: ServiceAccountKind, Namespace: ns, Name: n} }
+	crb := func(name, role string, s ...Subject) *Binding {
+		return &Binding{Cluster: true, Name: name, RoleKind: "ClusterRole", RoleName: role, Subjects: s}
+	}
+	rbc := func(ns, name, role string, s ...Subject) *Binding { // RoleBinding to a ClusterRole
+		return &Binding{Namespace: ns, Name: name, RoleKind: "ClusterRole", RoleName: role, Subjects: s}
+	}
+	rbr := func(ns, name, role string, s ...Subject) *Binding { // RoleBinding to a Role
+		return &Binding{Namespace: ns, Name: name, RoleKind: "Role", RoleName: role, Subjects: s}
+	}
+	const toOps = " -> sa kube-system/ops -> clusterrolebinding admins -> cluster-admin"
+	tests := []struct {
+		name string
+		// user explores, "eve" unless set.
+		user     string
+		roles    []*Role
+		bindings []*Binding
+		// workloads run in addition to kube-system/ops.
+		workloads []Subject
+		want      string
+	}{
+		// 1. Only mutating admission runs code in other pods.
+		{name: "validating webhooks and policies, any verb",
+			roles:    []*Role{cr("v", admission([]string{"*"}, "validatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings"))},
+			bindings: []*Binding{crb("v", "v", u("eve"))}},
+		{name: "deleting mutating webhooks",
+			roles:    []*Role{cr("v", admission([]string{"delete"}, "mutatingwebhookconfigurations", "mutatingadmissionpolicies"))},
+			bindings: []*Binding{crb("v", "v", u("eve"))}},
+		{name: "mutating webhook",
+			roles:    []*Role{cr("m", admission([]string{"patch"}, "mutatingwebhookconfigurations"))},
+			bindings: []*Binding{crb("m", "m", u("eve"))},
+			want:     "user eve -> rewrite its pods with a mutating admission webhook" + toOps},
+		{name: "mutating policy without a binding",
+			roles:    []*Role{cr("m", admission([]string{"create"}, "mutatingadmissionpolicies"))},
+			bindings: []*Binding{crb("m", "m", u("eve"))}},
+		{name: "mutating policy and binding",
+			roles:    []*Role{cr("m", admission([]string{"create"}, "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"))},
+			bindings: []*Binding{crb("m", "m", u("eve"))},
+			want:     "user eve -> rewrite its pods with a mutating admission webhook" + toOps},
+
+		// 2. bind and escalate are checked by role kind and name.
+		{name: "bind roles does not bind ClusterRoles",
+			roles:    []*Role{cr("b", rbacRule([]string{"bind"}, "roles"), rbacRule([]string{"create"}, "clusterrolebindings"))},
+			bindings: []*Binding{crb("b", "b", u("eve"))}},
+		{name: "bind roles named admin is not ClusterRole admin",
+			roles:    []*Role{nsRole("team", "b", rbacRule([]string{"bind"}, "roles", "admin"), rbacRule([]string{"create"}, "rolebindings"))},
+			bindings: []*Binding{rbr("team", "b", "b", u("eve"))}},
+		{name: "bind clusterroles named admin in a namespace",
+			roles:    []*Role{nsRole("team", "b", rbacRule([]string{"bind"}, "clusterroles", "admin"), rbacRule([]string{"create"}, "rolebindings"))},
+			bindings: []*Binding{rbr("team", "b", "b", u("eve"))},
+			want:     "user eve -> bind ClusterRole admin in team -> admin of namespace team"},
+		{name: "bind an admin Role of the namespace",
+			roles:    []*Role{nsRole("team", "owner", all), nsRole("team", "b", rbacRule([]string{"bind"}, "roles"), rbacRule([]string{"create"}, "rolebindings"))},
+			bindings: []*Binding{rbr("team", "b", "b", u("eve"))},
+			want:     "user eve -> bind Role team/owner to itself -> admin of namespace team"},
+		{name: "escalate roles cluster-wide reaches the namespace of a Role bound to it, not cluster-admin",
+			roles: []*Role{cr("e", rbacRule([]string{"escalate", "update"}, "roles")), nsRole("app", "viewer", core([]string{"get"}, "pods")),
+				cr("deploy", all)},
+			bindings:  []*Binding{crb("e", "e", u("eve")), rbr("app", "viewer", "viewer", u("eve")), crb("deploy", "deploy", sa("app", "deployer"))},
+			workloads: []Subject{sa("app", "deployer")},
+			want:      "user eve -> escalate Role app/viewer bound by rolebinding app/viewer -> admin of namespace app -> create pods in app -> sa app/deployer -> clusterrolebinding deploy -> deploy"},
+		{name: "escalate roles cluster-wide without a Role bound",
+			roles:    []*Role{cr("e", rbacRule([]string{"escalate", "update"}, "roles"))},
+			bindings: []*Binding{crb("e", "e", u("eve"))}},
+		{name: "escalate a ClusterRole bound cluster-wide",
+			roles:    []*Role{cr("e", rbacRule([]string{"escalate", "update"}, "clusterroles", "viewer")), cr("viewer", core([]string{"get"}, "pods"))},
+			bindings: []*Binding{crb("e", "e", u("eve")), crb("viewer", "viewer", u("eve"))},
+			want:     "user eve -> escalate ClusterRole viewer bound by clusterrolebinding viewer -> cluster-admin"},
+		{name: "escalate a ClusterRole bound in a namespace only",
+			roles:    []*Role{cr("e", rbacRule([]string{"escalate", "update"}, "clusterroles", "viewer")), cr("viewer", core([]string{"get"}, "pods"))},
+			bindings: []*Binding{rbc("team", "e", "e", u("eve")), crb("e2", "e", u("eve")), rbc("team", "viewer", "viewer", u("eve"))},
+			want:     "user eve -> escalate ClusterRole viewer bound by rolebinding team/viewer -> admin of namespace team"},
+		{name: "escalate without update",
+			roles:    []*Role{cr("e", rbacRule([]string{"escalate", "create"}, "clusterroles"))},
+			bindings: []*Binding{crb("e", "e", u("eve"))}},
+
+		// 3. The conditions of one request hold for one identity.
+		{name: "bind and create bindings held by two identities",
+			roles: []*Role{cr("b", rbacRule([]string{"bind"}, "clusterroles")), nsRole("ci", "t", core([]string{"create"}, "serviceaccounts/token")),
+				cr("w", rbacRule([]string{"create"}, "clusterrolebindings"))},
+			bindings: []*Binding{crb("b", "b", u("eve")), rbr("ci", "t", "t", u("eve")), crb("w", "w", sa("ci", "writer"))}},
+		{name: "escalate and update held by two identities",
+			roles: []*Role{cr("e", rbacRule([]string{"escalate"}, "clusterroles")), nsRole("ci", "t", core([]string{"create"}, "serviceaccounts/token")),
+				cr("w", rbacRule([]string{"update"}, "clusterroles"))},
+			bindings: []*Binding{crb("e", "e", u("eve")), rbr("ci", "t", "t", u("eve")), crb("w", "w", sa("ci", "writer"))}},
+		{name: "a CSR created by one identity, approved by another",
+			roles: []*Role{cr("c", csr([]string{"create"}, "certificatesigningrequests")), nsRole("ci", "t", core([]string{"create"}, "serviceaccounts/token")),
+				cr("a", csr([]string{"update"}, "certificatesigningrequests/approval"), csr([]string{"approve"}, "signers", "kubernetes.io/kube-apiserver-client"))},
+			bindings: []*Binding{crb("c", "c", u("eve")), rbr("ci", "t", "t", u("eve")), crb("a", "a", sa("ci", "approver"))},
+			want:     "user eve -> create a token in ci -> sa ci/approver -> issue and approve a client certificate for group system:masters -> cluster-admin"},
+		{name: "approval and signer held by two identities",
+			roles: []*Role{cr("c", csr([]string{"create"}, "certificatesigningrequests"), csr([]string{"update"}, "certificatesigningrequests/approval")),
+				nsRole("ci", "t", core([]string{"create"}, "serviceaccounts/token")), cr("a", csr([]string{"approve"}, "signers"))},
+			bindings: []*Binding{crb("c", "c", u("eve")), rbr("ci", "t", "t", u("eve")), crb("a", "a", sa("ci", "signer"))}},
+
+		// 4. What is reached does not depend on the order of exploration.
+		{name: "group impersonation with a user impersonated by another identity", user: "alice",
+			roles: []*Role{cr("g", core([]string{"impersonate"}, "groups")), cr("pods", core([]string{"create"}, "pods")),
+				cr("s", core([]string{"impersonate"}, "serviceaccounts"))},
+			bindings: []*Binding{crb("g", "g", u("alice")), rbc("ns", "pods", "pods", u("alice")), rbc("ns", "s", "s", sa("ns", "helper"))}},
+		{name: "group impersonation, service accounts impersonated cluster-wide by another identity", user: "alice",
+			roles: []*Role{cr("g", core([]string{"impersonate"}, "groups")), cr("pods", core([]string{"create"}, "pods")),
+				cr("s", core([]string{"impersonate"}, "serviceaccounts"))},
+			bindings: []*Binding{crb("g", "g", u("alice")), rbc("ns", "pods", "pods", u("alice")), crb("s", "s", sa("ns", "helper"))},
+			want:     "user alice -> create pods in ns -> sa ns/helper -> impersonate service accounts in every namespace" + toOps},
+		{name: "PersistentVolume, claim and pod from identities reached in turn",
+			roles: []*Role{cr("pv", core([]string{"create"}, "persistentvolumes")), nsRole("ns", "t", core([]string{"create"}, "persistentvolumeclaims"), core([]string{"create"}, "serviceaccounts/token")),
+				nsRole("ns", "pods", core([]string{"create"}, "pods"))},
+			bindings: []*Binding{crb("pv", "pv", u("eve")), rbr("ns", "t", "t", u("eve")), rbr("ns", "pods", "pods", sa("ns", "builder"))},
+			want:     "user eve -> create a token in ns -> sa ns/builder -> create a hostPath PersistentVolume and mount it from a pod in ns -> root on a node -> take the token of its pod on that node" + toOps},
+		{name: "escalator reached before the identity of the role",
+			roles: []*Role{cr("e", rbacRule([]string{"escalate", "patch"}, "clusterroles", "viewer")), nsRole("ci", "t", core([]string{"create"}, "serviceaccounts/token")),
+				cr("viewer", core([]string{"get"}, "pods"))},
+			bindings: []*Binding{crb("e", "e", u("eve")), rbr("ci", "t", "t", u("eve")), crb("viewer", "viewer", sa("ci", "bot"))},
+			want:     "user eve -> create a token in ci -> sa ci/bot -> escalate ClusterRole viewer bound by clusterrolebinding viewer, as user eve -> cluster-admin"},
+
+		// 5. A hostPath PersistentVolume needs a claim.
+		{name: "PersistentVolume and pods without claims",
+			roles:    []*Role{cr("pv", core([]string{"create"}, "persistentvolumes")), cr("pods", core([]string{"create"}, "pods"))},
+			bindings: []*Binding{crb("pv", "pv", u("eve")), rbc("ns", "pods", "pods", u("eve"))}},
+
+		// 6. A user name of a service account is impersonated as one.
+		{name: "impersonate users does not cover service accounts",
+			roles:    []*Role{cr("i", core([]string{"impersonate"}, "users"))},
+			bindings: []*Binding{crb("i", "i", u("eve")), crb("sa-as-user", "cluster-admin", u("system:serviceaccount:kube-system:ops"))}},
+		{name: "impersonate a named user that is a service account",
+			roles:    []*Role{cr("i", core([]string{"impersonate"}, "users", "system:serviceaccount:kube-system:ops"))},
+			bindings: []*Binding{crb("i", "i", u("eve")), crb("sa-as-user", "cluster-admin", u("system:serviceaccount:kube-system:ops"))}},
+
+		// 7. resourceNames-limited grants.
+		{name: "update a named Deployment of a namespace",
+			roles: []*Role{nsRole("app", "d", Rule{Verbs: []string{"update", "patch"}, APIGroups: []string{"apps"}, Resources: []string{"deployments"}, ResourceNames: []string{"web"}}),
+				cr("deploy", all)},
+			bindings:  []*Binding{rbr("app", "d", "d", u("eve")), crb("deploy", "deploy", sa("app", "deployer"))},
+			workloads: []Subject{sa("app", "deployer")},
+			want:      "user eve -> create pods in app -> sa app/deployer -> clusterrolebinding deploy -> deploy"},
+		{name: "update named Deployments cluster-wide (where they are is not known)",
+			roles: []*Role{cr("d", Rule{Verbs: []string{"update", "patch"}, APIGroups: []string{"apps"}, Resources: []string{"deployments"}, ResourceNames: []string{"web"}}),
+				cr("deploy", all)},
+			bindings:  []*Binding{crb("d", "d", u("eve")), crb("deploy", "deploy", sa("app", "deployer"))},
+			workloads: []Subject{sa("app", "deployer")}},
+
+		// 8. A new image in a running pod runs with its token.
+		{name: "patch pods",
+			roles:    []*Role{nsRole("kube-system", "p", core([]string{"patch"}, "pods"))},
+			bindings: []*Binding{rbr("kube-system", "p", "p", u("eve"))},
+			want:     "user eve -> replace the image of its pods in kube-system" + toOps},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ops := sa("kube-system", "ops")
+			in := Input{
+				Roles:     append([]*Role{cr("cluster-admin", all)}, tt.roles...),
+				Bindings:  append([]*Binding{crb("admins", "cluster-admin", ops)}, tt.bindings...),
+				Workloads: append([]Subject{ops}, tt.workloads...),
+				// Pods that run privileged would reach a node: keep
+				// them out.
+				EnforcedPodSecurity: map[string]string{"kube-system": "baseline", "team": "baseline", "app": "baseline", "ci": "baseline", "ns": "baseline"},
+				TokenSecrets:        map[Subject][]string{ops: {"ops-token"}},
+			}
+			start := cmp.Or(tt.user, "eve")
+			p := Build(in).NewGraph().Explore(u(start))
+			if tt.want == "" {
+				if p.Escalates() {
+					t.Errorf("escalates: %s", p.Chain())
+				}
+				return
+			}
+			if got := p.Chain(); got != tt.want {
+				t.Errorf("\n got %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }
