@@ -6,7 +6,11 @@
 //
 // There is no controller manager or scheduler: Deployments create no
 // Pods, and namespaces get no default ServiceAccount (the ServiceAccount
-// admission plugin is off, so Pods can still be created directly).
+// admission plugin is off, so Pods can still be created directly). A
+// test that needs them, or a kubelet, starts them itself (Binary finds
+// them). The API server reaches kubelets by their host name (then
+// InternalIP) with a client certificate in system:masters, and checks
+// their serving certificates against the cluster's CA (ServingCert).
 package kubetest
 
 import (
@@ -49,13 +53,28 @@ const SetupCommand = "bash .ci/setup-kube.sh"
 // PALISADE_TEST_BIN overrides it.
 const DefaultBinDir = "/var/cache/palisade-test/bin"
 
+func binDir() string {
+	if dir := os.Getenv("PALISADE_TEST_BIN"); dir != "" {
+		return dir
+	}
+	return DefaultBinDir
+}
+
+// Binary returns the path of another component .ci/setup-kube.sh builds
+// from the same Kubernetes release (kubelet, kube-controller-manager,
+// kube-scheduler), or an error that says how to build it.
+func Binary(name string) (string, error) {
+	p := filepath.Join(binDir(), name)
+	if fi, err := os.Stat(p); err != nil || fi.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("%s is not installed (missing %s): run `%s` from the repository root (it builds the Kubernetes v1.37.2 components; several minutes the first time)", name, p, SetupCommand)
+	}
+	return p, nil
+}
+
 // Binaries returns the paths of kube-apiserver and etcd, or an error that
 // says how to build them.
 func Binaries() (apiserver, etcd string, err error) {
-	dir := os.Getenv("PALISADE_TEST_BIN")
-	if dir == "" {
-		dir = DefaultBinDir
-	}
+	dir := binDir()
 	apiserver = filepath.Join(dir, "kube-apiserver")
 	etcd = filepath.Join(dir, "etcd")
 	var missing []string
@@ -152,6 +171,13 @@ func New(dir string) (*Cluster, error) {
 		"--service-account-signing-key-file="+c.path("sa.key"),
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--allow-privileged=true",
+		// Logs, exec and proxy go to the kubelet a test may start.
+		"--kubelet-client-certificate="+c.path("kubelet-client.crt"),
+		"--kubelet-client-key="+c.path("kubelet-client.key"),
+		"--kubelet-certificate-authority="+c.path("ca.crt"),
+		// A kubelet refuses a loopback node IP, so a test's kubelet,
+		// which serves on loopback only, is reached by its name.
+		"--kubelet-preferred-address-types=Hostname,InternalIP",
 		// The advertise address is loopback, which the endpoint
 		// reconciler refuses; nothing needs the kubernetes Service here.
 		"--endpoint-reconciler-type=none",
@@ -271,23 +297,7 @@ func (c *Cluster) failure(msg string) error {
 // groups, with a client certificate signed by the cluster's CA. The user
 // has no rights until a test binds a role to it (or to a group).
 func (c *Cluster) UserConfig(name string, groups ...string) (*rest.Config, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: name, Organization: groups},
-		NotBefore:    time.Now().Add(-time.Minute),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.caCert, &key.PublicKey, c.caKey)
-	if err != nil {
-		return nil, err
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
+	certPEM, keyPEM, err := c.clientCert(name, groups...)
 	if err != nil {
 		return nil, err
 	}
@@ -295,13 +305,59 @@ func (c *Cluster) UserConfig(name string, groups ...string) (*rest.Config, error
 		Host: c.URL,
 		TLSClientConfig: rest.TLSClientConfig{
 			CAData:   c.caPEM,
-			CertData: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-			KeyData:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
+			CertData: certPEM,
+			KeyData:  keyPEM,
 		},
 		QPS: 200, Burst: 400,
 		// Pod Security warnings are expected: tests create violations.
 		WarningHandler: rest.NoWarnings{},
 	}, nil
+}
+
+func (c *Cluster) clientCert(name string, groups ...string) (certPEM, keyPEM []byte, err error) {
+	return c.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: name, Organization: groups},
+		NotAfter:    time.Now().Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+}
+
+// ServingCert returns a serving certificate for the IP addresses and DNS
+// names, signed by the cluster's CA, and its key (PEM): what a kubelet
+// serves so that the API server trusts it.
+func (c *Cluster) ServingCert(ips []net.IP, dnsNames ...string) (certPEM, keyPEM []byte, err error) {
+	return c.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: "palisade-test-serving"},
+		NotAfter:    time.Now().Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: ips,
+		DNSNames:    dnsNames,
+	})
+}
+
+// CAFile is the path of the cluster CA's certificate (PEM).
+func (c *Cluster) CAFile() string { return c.path("ca.crt") }
+
+// issue signs tmpl (a serial number and start date are filled in) for a
+// new key with the cluster's CA.
+func (c *Cluster) issue(tmpl *x509.Certificate) (certPEM, keyPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl.SerialNumber = serial()
+	tmpl.NotBefore = time.Now().Add(-time.Minute)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.caCert, &key.PublicKey, c.caKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
 
 // WriteKubeconfig writes a kubeconfig for cfg with one context named
@@ -316,8 +372,9 @@ func (c *Cluster) WriteKubeconfig(cfg *rest.Config, contextName, namespace strin
 	return p, clientcmd.WriteToFile(*kc, p)
 }
 
-// writeCerts creates the CA, the serving certificate for 127.0.0.1 and
-// the service-account signing key.
+// writeCerts creates the CA, the serving certificate for 127.0.0.1, the
+// client certificate for kubelets (in system:masters, as kubeadm used
+// to issue it) and the service-account signing key.
 func (c *Cluster) writeCerts() error {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err
@@ -371,6 +428,16 @@ func (c *Cluster) writeCerts() error {
 		return err
 	}
 	if err := os.WriteFile(c.path("serving.key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: srvKeyDER}), 0o600); err != nil {
+		return err
+	}
+	kcCert, kcKey, err := c.clientCert("kube-apiserver-kubelet-client", "system:masters")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(c.path("kubelet-client.crt"), kcCert, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(c.path("kubelet-client.key"), kcKey, 0o600); err != nil {
 		return err
 	}
 	saKey, err := rsa.GenerateKey(rand.Reader, 2048)

@@ -52,10 +52,12 @@ var manifestTemplate = template.Must(template.New("m").Funcs(yamlFuncs).Parse(`#
 #
 # The host's root is mounted read-only at /host; hostPID lets palisade
 # see the node's processes (their flags) and SYS_PTRACE read the files of
-# containerised components (/proc/PID/root); DAC_READ_SEARCH reads files
-# root does not own (the etcd data directory). Nothing is written to the
-# node. The namespace is privileged for Pod Security Admission because
-# hostPath and hostPID are.
+# containerised components (/proc/PID/root); hostNetwork makes the
+# network sysctls it reads (/proc/sys/net, per network namespace) the
+# node's, not the pod's; DAC_READ_SEARCH reads files root does not own
+# (the etcd data directory). Nothing is written to the node. The
+# namespace is privileged for Pod Security Admission because hostPath,
+# hostPID and hostNetwork are.
 apiVersion: v1
 kind: Namespace
 metadata:
@@ -84,6 +86,7 @@ spec:
         app.kubernetes.io/instance: {{.Name}}
     spec:
       hostPID: true
+      hostNetwork: true
       automountServiceAccountToken: false
       enableServiceLinks: false
       tolerations:
@@ -151,6 +154,7 @@ spec:
     spec:
       nodeName: {{.Node}}
       hostPID: true
+      hostNetwork: true
       restartPolicy: Never
       automountServiceAccountToken: false
       tolerations:
@@ -341,7 +345,9 @@ const maxResultsSize = 256 << 20
 
 // DecodeResults reads node results: a JSON array, or a stream of JSON
 // objects one after another (what concatenated pod logs give). Lines
-// that are not JSON (a log prefix, the summary line) are skipped.
+// that are not JSON (a log prefix, the summary line) are skipped, also
+// inside an object: a pod's log interleaves its standard error with its
+// standard output line by line, in no fixed order.
 func DecodeResults(r io.Reader) ([]*Result, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxResultsSize+1))
 	if err != nil {
@@ -365,9 +371,8 @@ func DecodeResults(r io.Reader) ([]*Result, error) {
 		if i < 0 {
 			break
 		}
-		dec := json.NewDecoder(bytes.NewReader(rest[i:]))
-		var res Result
-		if err := dec.Decode(&res); err != nil {
+		res, used := decodeSkippingLines(rest[i:])
+		if res == nil {
 			// Not the start of a result: skip this line.
 			nl := bytes.IndexByte(rest[i:], '\n')
 			if nl < 0 {
@@ -376,10 +381,42 @@ func DecodeResults(r io.Reader) ([]*Result, error) {
 			rest = rest[i+nl+1:]
 			continue
 		}
-		out = append(out, &res)
-		rest = rest[i+int(dec.InputOffset()):]
+		out = append(out, res)
+		rest = rest[i+used:]
 	}
 	return validResults(out)
+}
+
+// maxForeignLines bounds the lines dropped from one result.
+const maxForeignLines = 64
+
+// decodeSkippingLines decodes the result at the start of b, dropping
+// each whole line (after the first) where the JSON breaks, and returns
+// it with the number of bytes of b it spans, or nil.
+func decodeSkippingLines(b []byte) (*Result, int) {
+	buf, dropped := b, 0
+	for range maxForeignLines + 1 {
+		dec := json.NewDecoder(bytes.NewReader(buf))
+		var res Result
+		err := dec.Decode(&res)
+		if err == nil {
+			return &res, int(dec.InputOffset()) + dropped
+		}
+		var se *json.SyntaxError
+		if !errors.As(err, &se) || se.Offset < 1 || int(se.Offset) > len(buf) {
+			return nil, 0
+		}
+		at := int(se.Offset) - 1
+		start := bytes.LastIndexByte(buf[:at], '\n') + 1
+		end := bytes.IndexByte(buf[at:], '\n')
+		if start == 0 || end < 0 {
+			return nil, 0
+		}
+		end += at + 1
+		buf = slices.Concat(buf[:start], buf[end:])
+		dropped += end - start
+	}
+	return nil, 0
 }
 
 func validResults(rs []*Result) ([]*Result, error) {

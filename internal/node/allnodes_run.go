@@ -115,7 +115,7 @@ func AuditAllNodes(ctx context.Context, client kubernetes.Interface, o AllNodesO
 		return nil, fmt.Errorf("reading namespace %s: %w", m.Namespace, err)
 	default:
 		if level := existing.Labels["pod-security.kubernetes.io/enforce"]; level != "" && level != "privileged" {
-			return nil, fmt.Errorf("namespace %s enforces the %s Pod Security level: the audit pods need privileged (a read-only hostPath of / and hostPID); choose another namespace with --namespace, or label this one pod-security.kubernetes.io/enforce=privileged", m.Namespace, level)
+			return nil, fmt.Errorf("namespace %s enforces the %s Pod Security level: the audit pods need privileged (a read-only hostPath of /, hostPID and hostNetwork); choose another namespace with --namespace, or label this one pod-security.kubernetes.io/enforce=privileged", m.Namespace, level)
 		}
 	}
 	if err := checkPermissions(ctx, client, m.Namespace, !nsExists); err != nil {

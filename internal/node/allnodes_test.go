@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +50,9 @@ func TestDeployManifests(t *testing.T) {
 	spec := dig(docs[1], "spec", "template", "spec").(map[string]any)
 	if spec["hostPID"] != true {
 		t.Error("hostPID must be on to see the node's processes")
+	}
+	if spec["hostNetwork"] != true {
+		t.Error("hostNetwork must be on: /proc/sys/net shows the reader's network namespace")
 	}
 	init := spec["initContainers"].([]any)[0].(map[string]any)
 	mount := init["volumeMounts"].([]any)[0].(map[string]any)
@@ -165,7 +169,41 @@ func TestDecodeAndMerge(t *testing.T) {
 	}
 }
 
+// TestDecodeResultsInterleaved: the summary the audit writes to standard
+// error can land anywhere in the pod's log, inside the JSON too (seen
+// with a real kubelet and containerd, TestAuditAllNodesLive).
+func TestDecodeResultsInterleaved(t *testing.T) {
+	res, _, err := Audit(Options{Root: buildFixture(t, nodetest.Worker, nodetest.Compliant), Certs: CertOptions{Now: nodetest.Now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) < 100 {
+		t.Fatalf("a result of %d lines", len(lines))
+	}
+	stderr := res.Summary() + "\nnote: Kubernetes version unknown\n"
+	for i := 1; i < len(lines); i += 7 {
+		log := strings.Join(lines[:i], "") + stderr + strings.Join(lines[i:], "") + "\n" + string(data)
+		got, err := DecodeResults(strings.NewReader(log))
+		if err != nil || len(got) != 2 {
+			t.Fatalf("summary after line %d: %d result(s), %v", i, len(got), err)
+		}
+		for _, g := range got {
+			if g.Node != res.Node || len(g.Checks) != len(res.Checks) || !slices.EqualFunc(g.Checks, res.Checks, func(a, b CheckResult) bool {
+				return a.ID == b.ID && a.Status == b.Status && slices.Equal(a.Evidence, b.Evidence)
+			}) {
+				t.Fatalf("summary after line %d: result differs", i)
+			}
+		}
+	}
+}
+
 func FuzzDecodeResults(f *testing.F) {
+	f.Add([]byte("{\n  \"node\": \"a\",\nsummary line\n  \"checks\": []\n}\n"))
 	f.Add([]byte(`{"node":"a","checks":[{"id":"PAL-NODE-001","status":"pass"}]}` + "\nnoise\n{\"node\":\"b\",\"checks\":[]}"))
 	f.Add([]byte(`[{"node":"a","checks":[]}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
