@@ -32,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -108,8 +109,9 @@ type Cluster struct {
 
 // Start starts a cluster for one test and stops it when the test ends.
 // Without the binaries it fails the test with the command that builds
-// them; it skips only in -short mode.
-func Start(t testing.TB) *Cluster {
+// them; it skips only in -short mode. Extra kube-apiserver flags
+// ("--name=value") replace the defaults of the same name.
+func Start(t testing.TB, apiserverFlags ...string) *Cluster {
 	t.Helper()
 	if _, _, err := Binaries(); err != nil {
 		if testing.Short() {
@@ -117,7 +119,7 @@ func Start(t testing.TB) *Cluster {
 		}
 		t.Fatal(err)
 	}
-	c, err := New(t.TempDir())
+	c, err := New(t.TempDir(), apiserverFlags...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +128,9 @@ func Start(t testing.TB) *Cluster {
 }
 
 // New starts etcd and kube-apiserver with their state in dir and waits
-// until the API server is ready. Call Stop when done.
-func New(dir string) (*Cluster, error) {
+// until the API server is ready, with extra kube-apiserver flags as for
+// Start. Call Stop when done.
+func New(dir string, apiserverFlags ...string) (*Cluster, error) {
 	apiserver, etcdBin, err := Binaries()
 	if err != nil {
 		return nil, err
@@ -159,22 +162,22 @@ func New(dir string) (*Cluster, error) {
 		return nil, err
 	}
 	c.URL = "https://127.0.0.1:" + strconv.Itoa(ports[2])
-	if err := c.run(apiserver, "kube-apiserver",
-		"--etcd-servers="+etcdURL,
+	if err := c.run(apiserver, "kube-apiserver", withFlags([]string{
+		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]),
-		"--tls-cert-file="+c.path("serving.crt"), "--tls-private-key-file="+c.path("serving.key"),
-		"--client-ca-file="+c.path("ca.crt"),
+		"--secure-port=" + strconv.Itoa(ports[2]),
+		"--tls-cert-file=" + c.path("serving.crt"), "--tls-private-key-file=" + c.path("serving.key"),
+		"--client-ca-file=" + c.path("ca.crt"),
 		"--authorization-mode=Node,RBAC",
 		"--service-account-issuer=https://kubernetes.default.svc",
-		"--service-account-key-file="+c.path("sa.pub"),
-		"--service-account-signing-key-file="+c.path("sa.key"),
+		"--service-account-key-file=" + c.path("sa.pub"),
+		"--service-account-signing-key-file=" + c.path("sa.key"),
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--allow-privileged=true",
 		// Logs, exec and proxy go to the kubelet a test may start.
-		"--kubelet-client-certificate="+c.path("kubelet-client.crt"),
-		"--kubelet-client-key="+c.path("kubelet-client.key"),
-		"--kubelet-certificate-authority="+c.path("ca.crt"),
+		"--kubelet-client-certificate=" + c.path("kubelet-client.crt"),
+		"--kubelet-client-key=" + c.path("kubelet-client.key"),
+		"--kubelet-certificate-authority=" + c.path("ca.crt"),
 		// A kubelet refuses a loopback node IP, so a test's kubelet,
 		// which serves on loopback only, is reached by its name.
 		"--kubelet-preferred-address-types=Hostname,InternalIP",
@@ -184,7 +187,7 @@ func New(dir string) (*Cluster, error) {
 		"--disable-admission-plugins=ServiceAccount",
 		"--profiling=false",
 		"--v=0",
-	); err != nil {
+	}, apiserverFlags)...); err != nil {
 		return nil, err
 	}
 	admin, err := c.UserConfig("palisade-admin", "system:masters")
@@ -197,6 +200,27 @@ func New(dir string) (*Cluster, error) {
 	}
 	ok = true
 	return c, nil
+}
+
+// withFlags replaces the default flags named by extra with extra's. An
+// --authorization-config replaces --authorization-mode: the API server
+// refuses both.
+func withFlags(defaults, extra []string) []string {
+	name := func(f string) string { n, _, _ := strings.Cut(f, "="); return n }
+	drop := map[string]bool{}
+	for _, f := range extra {
+		drop[name(f)] = true
+		if name(f) == "--authorization-config" {
+			drop["--authorization-mode"] = true
+		}
+	}
+	var out []string
+	for _, f := range defaults {
+		if !drop[name(f)] {
+			out = append(out, f)
+		}
+	}
+	return append(out, extra...)
 }
 
 type proc struct {

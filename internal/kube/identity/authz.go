@@ -49,6 +49,13 @@ func ParseAuthorizationConfig(data []byte) (*AuthorizationConfig, error) {
 	if len(c.Authorizers) == 0 {
 		return nil, fmt.Errorf("the AuthorizationConfiguration lists no authorizers (the API server refuses it)")
 	}
+	for _, a := range c.Authorizers {
+		// Only webhooks are named freely; the API server refuses a
+		// built-in authorizer named otherwise than its type.
+		if want := strings.ToLower(a.Type); a.Type != "Webhook" && a.Name != want {
+			return nil, fmt.Errorf("authorizer %s must be named %s, not %q (the API server refuses this file)", a.Type, want, a.Name)
+		}
+	}
 	return &c, nil
 }
 

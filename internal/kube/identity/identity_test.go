@@ -251,10 +251,10 @@ authorizers:
 - {type: Node, name: node}
 - {type: RBAC, name: rbac}
 `, nil, ""},
-		{"always allow last", "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: RBAC, name: rbac}\n- {type: AlwaysAllow, name: open}\n",
+		{"always allow last", "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: RBAC, name: rbac}\n- {type: AlwaysAllow, name: alwaysallow}\n",
 			[]string{"PAL-ID-006", "PAL-ID-007"}, ""},
 		// AlwaysDeny has no opinion: the AlwaysAllow after it decides.
-		{"deny before allow", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: AlwaysDeny, name: closed}\n- {type: AlwaysAllow, name: open}\n",
+		{"deny before allow", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- {type: AlwaysDeny, name: alwaysdeny}\n- {type: AlwaysAllow, name: alwaysallow}\n",
 			[]string{"PAL-ID-006", "PAL-ID-007", "PAL-ID-008"}, ""},
 		{"empty chain", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\n", nil, "lists no authorizers"},
 		{"wrong kind", "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n", nil, "not an AuthorizationConfiguration"},
