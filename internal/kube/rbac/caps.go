@@ -169,6 +169,8 @@ const (
 	nUpdateRoles                          // update or patch roles
 	nUpdateClusterRoles                   // update or patch clusterroles
 	nControllers                          // update or patch a pod controller
+	nExecPods                             // exec, attach or debug a pod
+	nUpdatePods                           // update or patch a pod
 	nameListCount
 )
 
@@ -284,6 +286,12 @@ var nameProbes = func() []struct {
 		{nEscalateClusterRoles, probe{[]string{"escalate"}, rbacGroup, "clusterroles", ""}},
 		{nUpdateRoles, probe{updatePatch, rbacGroup, "roles", ""}},
 		{nUpdateClusterRoles, probe{updatePatch, rbacGroup, "clusterroles", ""}},
+		// Connecting to a pod names it: exec and attach are creates of
+		// its subresources.
+		{nExecPods, probe{create, "", "pods", "exec"}},
+		{nExecPods, probe{create, "", "pods", "attach"}},
+		{nExecPods, probe{updatePatch, "", "pods", "ephemeralcontainers"}},
+		{nUpdatePods, probe{updatePatch, "", "pods", ""}},
 	}
 	for _, w := range workloadControllers {
 		ps = append(ps, struct {

@@ -592,6 +592,8 @@ func (w *walk) scopeEdges(scope string, from int32) {
 			w.visit(i, from, act)
 		}
 	}
+	w.namedPods(scope, cs.names(nExecPods), from, "exec into pod")
+	w.namedPods(scope, cs.names(nUpdatePods), from, "replace the image of pod")
 	if scope == "" {
 		w.clusterEdges(from)
 	}
@@ -939,6 +941,23 @@ func (w *walk) named(scope string, names []string, from int32, action string) {
 		}
 		for _, i := range w.g.saByName[n] {
 			w.visit(i, from, action)
+		}
+	}
+}
+
+// namedPods visits the service accounts of the pods a name-restricted
+// grant names (in scope, or in every namespace for ""), as far as the
+// model knows which account each pod runs as.
+func (w *walk) namedPods(scope string, names []string, from int32, action string) {
+	for _, ns := range w.g.m.podNamespaces(scope) {
+		for _, pod := range names {
+			sa, ok := w.g.m.PodAccounts[ns][pod]
+			if !ok {
+				continue
+			}
+			if i, ok := w.g.sas[ns][sa]; ok {
+				w.visit(i, from, action+" "+ns+"/"+pod)
+			}
 		}
 	}
 }

@@ -136,10 +136,23 @@ type Model struct {
 	TokenSecrets map[string]map[string][]string
 	// Namespaces known to the snapshot.
 	Namespaces []string
+	// PodAccounts maps namespace and pod name to the service account
+	// the pod runs as (pods only: a controller's pods get generated
+	// names), for grants restricted to named pods.
+	PodAccounts map[string]map[string]string
 	// EnforcedPodSecurity maps a namespace to the Pod Security level
 	// its pod-security.kubernetes.io/enforce label sets; a namespace
 	// without the label (or without a Namespace object) is absent.
 	EnforcedPodSecurity map[string]string
+}
+
+// podNamespaces lists the namespaces of known pods within scope ("" for
+// all), sorted.
+func (m *Model) podNamespaces(scope string) []string {
+	if scope != "" {
+		return []string{scope}
+	}
+	return sortedKeys(m.PodAccounts)
 }
 
 // AdmitsPrivilegedPods reports whether Pod Security lets pods into the
@@ -161,6 +174,9 @@ type Input struct {
 	Workloads    []Subject
 	TokenSecrets map[Subject][]string
 	Namespaces   []string
+	// Pods maps each pod (Kind Pod, the pod's namespace and name) to
+	// the service account it runs as.
+	Pods map[Subject]string
 	// EnforcedPodSecurity: see Model.
 	EnforcedPodSecurity map[string]string
 }
@@ -217,6 +233,12 @@ func FromSnapshot(s *kube.Snapshot) *Model {
 			sa = "default"
 		}
 		in.Workloads = append(in.Workloads, Subject{Kind: ServiceAccountKind, Namespace: nsOf(w.Object), Name: sa})
+		if w.Object.GVK.Kind == "Pod" && w.Object.GVK.Group == "" {
+			if in.Pods == nil {
+				in.Pods = map[Subject]string{}
+			}
+			in.Pods[Subject{Kind: "Pod", Namespace: nsOf(w.Object), Name: w.Object.Meta.Name}] = sa
+		}
 	}
 	if s.Kind != kube.FromCluster {
 		// Manifests refer to the API server's own roles (cluster-admin,
@@ -245,6 +267,7 @@ func Build(in Input) *Model {
 		TokenSecrets:     map[string]map[string][]string{},
 
 		EnforcedPodSecurity: in.EnforcedPodSecurity,
+		PodAccounts:         map[string]map[string]string{},
 	}
 	for _, r := range in.Roles {
 		k := roleKey{r.Cluster, r.Namespace, r.Name}
@@ -301,6 +324,14 @@ func Build(in Input) *Model {
 				add(m.ServiceAccounts, s)
 			}
 		}
+	}
+	for p, sa := range in.Pods {
+		if m.PodAccounts[p.Namespace] == nil {
+			m.PodAccounts[p.Namespace] = map[string]string{}
+		}
+		m.PodAccounts[p.Namespace][p.Name] = sa
+		add(m.ServiceAccounts, Subject{Kind: ServiceAccountKind, Namespace: p.Namespace, Name: sa})
+		add(m.WorkloadAccounts, Subject{Kind: ServiceAccountKind, Namespace: p.Namespace, Name: sa})
 	}
 	for s, names := range in.TokenSecrets {
 		add(m.ServiceAccounts, s)

@@ -512,11 +512,29 @@ func TestEscalationSoundness(t *testing.T) {
 			roles:    []*Role{nsRole("kube-system", "p", core([]string{"patch"}, "pods"))},
 			bindings: []*Binding{rbr("kube-system", "p", "p", u("eve"))},
 			want:     "user eve -> replace the image of its pods in kube-system" + toOps},
+		// Grants on named pods reach the account that pod runs as
+		// (kube-system/ops-0 runs as ops; kube-system/web as default).
+		{name: "exec into a named pod",
+			roles:    []*Role{nsRole("kube-system", "x", core([]string{"create"}, "pods/exec", "ops-0"))},
+			bindings: []*Binding{rbr("kube-system", "x", "x", u("eve"))},
+			want:     "user eve -> exec into pod kube-system/ops-0" + toOps},
+		{name: "debug a named pod cluster-wide",
+			roles:    []*Role{cr("x", core([]string{"patch"}, "pods/ephemeralcontainers", "ops-0"))},
+			bindings: []*Binding{crb("x", "x", u("eve"))},
+			want:     "user eve -> exec into pod kube-system/ops-0" + toOps},
+		{name: "patch a named pod",
+			roles:    []*Role{nsRole("kube-system", "x", core([]string{"patch"}, "pods", "ops-0"))},
+			bindings: []*Binding{rbr("kube-system", "x", "x", u("eve"))},
+			want:     "user eve -> replace the image of pod kube-system/ops-0" + toOps},
+		{name: "exec into another named pod",
+			roles:    []*Role{nsRole("kube-system", "x", core([]string{"create"}, "pods/exec", "web"))},
+			bindings: []*Binding{rbr("kube-system", "x", "x", u("eve"))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ops := sa("kube-system", "ops")
 			in := Input{
+				Pods:      map[Subject]string{{Kind: "Pod", Namespace: "kube-system", Name: "ops-0"}: "ops", {Kind: "Pod", Namespace: "kube-system", Name: "web"}: "default"},
 				Roles:     append([]*Role{cr("cluster-admin", all)}, tt.roles...),
 				Bindings:  append([]*Binding{crb("admins", "cluster-admin", ops)}, tt.bindings...),
 				Workloads: append([]Subject{ops}, tt.workloads...),
