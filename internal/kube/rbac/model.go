@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -454,22 +455,6 @@ func fromRules(rs []rbacv1.PolicyRule) []Rule {
 	return out
 }
 
-func fromRulesBeta(rs []rbacv1beta1.PolicyRule) []Rule {
-	out := make([]Rule, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, Rule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources, ResourceNames: r.ResourceNames, NonResourceURLs: r.NonResourceURLs})
-	}
-	return out
-}
-
-func fromRulesAlpha(rs []rbacv1alpha1.PolicyRule) []Rule {
-	out := make([]Rule, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, Rule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources, ResourceNames: r.ResourceNames, NonResourceURLs: r.NonResourceURLs})
-	}
-	return out
-}
-
 func selectors(ls []metav1.LabelSelector) []labels.Selector {
 	var out []labels.Selector
 	for i := range ls {
@@ -485,82 +470,55 @@ func selectors(ls []metav1.LabelSelector) []labels.Selector {
 func roleFrom(o *kube.Object) *Role {
 	r := &Role{Namespace: nsOf(o), Name: o.Meta.Name, Labels: o.Meta.Labels, Object: o,
 		Bootstrap: o.Meta.Labels[BootstrapLabel] == "rbac-defaults"}
-	switch t := o.Typed.(type) {
-	case *rbacv1.Role:
-		r.own = fromRules(t.Rules)
-	case *rbacv1.ClusterRole:
-		r.Cluster, r.Namespace = true, ""
-		r.own = fromRules(t.Rules)
-		if t.AggregationRule != nil {
-			r.Aggregated, r.selectors = true, selectors(t.AggregationRule.ClusterRoleSelectors)
+	switch o.Typed.(type) {
+	case *rbacv1.Role, *rbacv1beta1.Role, *rbacv1alpha1.Role:
+		t, ok := asV1[rbacv1.Role](o.Typed)
+		if !ok {
+			return nil
 		}
-	case *rbacv1beta1.Role:
-		r.own = fromRulesBeta(t.Rules)
-	case *rbacv1beta1.ClusterRole:
-		r.Cluster, r.Namespace = true, ""
-		r.own = fromRulesBeta(t.Rules)
-		if t.AggregationRule != nil {
-			r.Aggregated, r.selectors = true, selectors(t.AggregationRule.ClusterRoleSelectors)
+		r.own = fromRules(t.Rules)
+	case *rbacv1.ClusterRole, *rbacv1beta1.ClusterRole, *rbacv1alpha1.ClusterRole:
+		t, ok := asV1[rbacv1.ClusterRole](o.Typed)
+		if !ok {
+			return nil
 		}
-	case *rbacv1alpha1.Role:
-		r.own = fromRulesAlpha(t.Rules)
-	case *rbacv1alpha1.ClusterRole:
 		r.Cluster, r.Namespace = true, ""
-		r.own = fromRulesAlpha(t.Rules)
+		r.own = fromRules(t.Rules)
 		if t.AggregationRule != nil {
 			r.Aggregated, r.selectors = true, selectors(t.AggregationRule.ClusterRoleSelectors)
 		}
 	default:
 		return nil
 	}
-	if r.own == nil {
-		r.own = []Rule{}
-	}
+	r.own = orEmpty(r.own)
 	r.Rules = r.own
 	return r
 }
 
 func bindingFrom(o *kube.Object) *Binding {
 	b := &Binding{Namespace: nsOf(o), Name: o.Meta.Name, Object: o, Bootstrap: o.Meta.Labels[BootstrapLabel] == "rbac-defaults"}
-	var subjects []Subject
-	switch t := o.Typed.(type) {
-	case *rbacv1.RoleBinding:
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
+	var ref rbacv1.RoleRef
+	var subjects []rbacv1.Subject
+	switch o.Typed.(type) {
+	case *rbacv1.RoleBinding, *rbacv1beta1.RoleBinding, *rbacv1alpha1.RoleBinding:
+		t, ok := asV1[rbacv1.RoleBinding](o.Typed)
+		if !ok {
+			return nil
 		}
-	case *rbacv1.ClusterRoleBinding:
+		ref, subjects = t.RoleRef, t.Subjects
+	case *rbacv1.ClusterRoleBinding, *rbacv1beta1.ClusterRoleBinding, *rbacv1alpha1.ClusterRoleBinding:
+		t, ok := asV1[rbacv1.ClusterRoleBinding](o.Typed)
+		if !ok {
+			return nil
+		}
 		b.Cluster, b.Namespace = true, ""
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
-		}
-	case *rbacv1beta1.RoleBinding:
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
-		}
-	case *rbacv1beta1.ClusterRoleBinding:
-		b.Cluster, b.Namespace = true, ""
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
-		}
-	case *rbacv1alpha1.RoleBinding:
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
-		}
-	case *rbacv1alpha1.ClusterRoleBinding:
-		b.Cluster, b.Namespace = true, ""
-		b.RoleKind, b.RoleName = t.RoleRef.Kind, t.RoleRef.Name
-		for _, s := range t.Subjects {
-			subjects = append(subjects, Subject{Kind: s.Kind, Name: s.Name, Namespace: s.Namespace})
-		}
+		ref, subjects = t.RoleRef, t.Subjects
 	default:
 		return nil
 	}
-	for _, s := range subjects {
+	b.RoleKind, b.RoleName = ref.Kind, ref.Name
+	for _, rs := range subjects {
+		s := Subject{Kind: rs.Kind, Name: rs.Name, Namespace: rs.Namespace}
 		if s.Kind == ServiceAccountKind && s.Namespace == "" && !b.Cluster {
 			s.Namespace = b.Namespace
 		}
@@ -570,6 +528,25 @@ func bindingFrom(o *kube.Object) *Binding {
 		b.Subjects = append(b.Subjects, s)
 	}
 	return b
+}
+
+// asV1 returns an RBAC object as its rbac/v1 type T. The beta and alpha
+// versions share v1's JSON field names for everything authorization
+// reads (v1alpha1 subjects' apiVersion, which v1 calls apiGroup, plays
+// no part), so a JSON round trip converts them.
+func asV1[T any](typed any) (*T, bool) {
+	if t, ok := typed.(*T); ok {
+		return t, true
+	}
+	data, err := json.Marshal(typed)
+	if err != nil {
+		return nil, false
+	}
+	var t T
+	if err := json.Unmarshal(data, &t); err != nil {
+		return nil, false
+	}
+	return &t, true
 }
 
 // NewRole makes a role in code (benchmarks, tests). A ClusterRole with

@@ -557,3 +557,47 @@ func TestEscalationSoundness(t *testing.T) {
 		})
 	}
 }
+
+// TestOlderRBACVersions reads roles and bindings written in rbac
+// v1beta1 and v1alpha1 (removed from serving long ago, still found in
+// repositories) the way v1 ones are read.
+func TestOlderRBACVersions(t *testing.T) {
+	s := load.Bytes("fixture", []byte(`
+apiVersion: rbac.authorization.k8s.io/v1alpha1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [db]}
+---
+apiVersion: rbac.authorization.k8s.io/v1beta1
+kind: RoleBinding
+metadata: {name: read-db, namespace: prod}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects:
+- {kind: ServiceAccount, name: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1alpha1
+kind: ClusterRoleBinding
+metadata: {name: ops-read}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects:
+- {kind: User, name: ops, apiVersion: rbac.authorization.k8s.io/v1alpha1}
+`))
+	m := FromSnapshot(s)
+	app := IdentityOf(Subject{Kind: ServiceAccountKind, Namespace: "prod", Name: "app"})
+	ops := IdentityOf(Subject{Kind: UserKind, Name: "ops"})
+	for _, tt := range []struct {
+		id   Identity
+		req  Request
+		want bool
+	}{
+		{app, Request{Verb: "get", Resource: "secrets", Name: "db", Namespace: "prod"}, true},
+		{app, Request{Verb: "get", Resource: "secrets", Name: "db", Namespace: "dev"}, false},
+		{app, Request{Verb: "get", Resource: "secrets", Name: "other", Namespace: "prod"}, false},
+		{ops, Request{Verb: "get", Resource: "secrets", Name: "db", Namespace: "dev"}, true},
+	} {
+		if d := m.Authorize(tt.id, tt.req); d.Allowed != tt.want {
+			t.Errorf("%s %s: %v (%s), want %v", tt.id.User, tt.req, d.Allowed, d.Reason, tt.want)
+		}
+	}
+}
