@@ -9,6 +9,8 @@ import (
 
 // Node kinds of the escalation graph besides subjects.
 const (
+	// clusterAdminRole is the default ClusterRole that allows everything.
+	clusterAdminRole = "cluster-admin"
 	// NodeAdmin is full control of the cluster (cluster-admin, or the
 	// system:masters group).
 	NodeAdmin = "cluster-admin"
@@ -291,7 +293,7 @@ func (g *Graph) prepare(n *Node) {
 }
 
 func (g *Graph) indexAdminRoles() {
-	g.clusterAdminRoles = map[string]bool{NodeAdmin: true}
+	g.clusterAdminRoles = map[string]bool{clusterAdminRole: true}
 	g.adminRoles = map[string][]string{}
 	var others []string
 	for _, r := range g.m.Roles {
@@ -305,7 +307,7 @@ func (g *Graph) indexAdminRoles() {
 		}
 	}
 	slices.Sort(others)
-	g.nsAdminClusterRoles = append([]string{"admin", NodeAdmin}, others...)
+	g.nsAdminClusterRoles = append([]string{"admin", clusterAdminRole}, others...)
 	for _, names := range g.adminRoles {
 		slices.Sort(names)
 	}
@@ -746,7 +748,7 @@ func (g *Graph) bindInNamespace(n *Node, ns string) (target, bool) {
 // that a cluster-wide capSet may bind.
 func (g *Graph) adminClusterRole(cs *capSet) (string, bool) {
 	if cs.more&gBindClusterRoles != 0 {
-		return NodeAdmin, true
+		return clusterAdminRole, true
 	}
 	for _, name := range cs.names(nBindClusterRoles) {
 		if g.clusterAdminRoles[name] {
