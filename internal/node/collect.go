@@ -39,6 +39,10 @@ type CollectOptions struct {
 	// docker-bench does; by default created and stopped ones are judged
 	// too (they run again on start or at boot).
 	RunningContainersOnly bool
+	// SelfPodUID is the UID of the pod palisade runs in (node audit
+	// --all-nodes gives it as PALISADE_POD_UID): its containers are left
+	// out, the host access they have is how palisade reads the node.
+	SelfPodUID string
 }
 
 // collector carries the state of one Collect run.

@@ -3,6 +3,7 @@ package node
 import (
 	"cmp"
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ type Container struct {
 	// a container a kubelet created.
 	Pod           string `json:"pod,omitempty"`
 	KubeContainer string `json:"kubeContainer,omitempty"`
+	// PodUID is the pod's metadata.uid (label io.kubernetes.pod.uid) and
+	// SandboxID the ID of the pod's sandbox: the container's own
+	// directories under /var/lib/kubelet/pods and the runtime's state
+	// are named after them.
+	PodUID    string `json:"podUID,omitempty"`
+	SandboxID string `json:"sandboxID,omitempty"`
 
 	Privileged bool `json:"privileged,omitempty"`
 	// HostNamespaces are the namespaces shared with the host: pid, ipc,
@@ -277,40 +284,87 @@ func rtRule(id, ref, title string, sev finding.Severity, doc, remediation string
 // container by default; adding any other one is what 5.4 is about.
 var defaultCaps = []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
 
+// runtimeSocketNames are the API sockets of container runtimes, found
+// by name wherever a daemon was told to put them.
+var runtimeSocketNames = []string{"docker.sock", "containerd.sock", "containerd.sock.ttrpc", "crio.sock", "podman.sock", "dockershim.sock", "cri-dockerd.sock"}
+
+// runtimeSocketDirs hold a runtime socket: mounting one of them mounts
+// the socket. Their subdirectories do not: they are the runtime's
+// per-pod state (containerd's sandboxes/ID/shm, bind-mounted at /dev/shm
+// into every pod).
+var runtimeSocketDirs = []string{"/run", "/var/run", "/run/containerd", "/var/run/containerd", "/run/crio", "/var/run/crio", "/run/podman", "/var/run/podman", "/run/k3s/containerd", "/var/snap/microk8s/common/run"}
+
 // isRuntimeSocket reports whether a host path is a container runtime's
-// API socket (or the directory holding it).
+// API socket or the directory holding it.
 func isRuntimeSocket(p string) bool {
 	p = hostpath.Clean(p)
-	for _, s := range []string{"/run/docker.sock", "/var/run/docker.sock", "/run/containerd", "/var/run/containerd", "/run/crio", "/var/run/crio", "/run/podman", "/var/run/podman", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock", "/run/k3s/containerd", "/var/snap/microk8s/common/run"} {
-		if p == s || strings.HasPrefix(p, s+"/") {
-			return true
-		}
+	if slices.Contains(runtimeSocketNames, path.Base(p)) || slices.Contains(runtimeSocketDirs, p) {
+		return true
 	}
-	// Rootless Docker and Podman: /run/user/UID/docker.sock, .../podman.
+	// Rootless Podman: /run/user/UID/podman holds podman.sock.
 	if rest, ok := strings.CutPrefix(p, "/run/user/"); ok {
 		_, sub, _ := strings.Cut(rest, "/")
-		if sub == "docker.sock" || sub == "podman" || strings.HasPrefix(sub, "podman/") {
-			return true
-		}
+		return sub == "podman"
 	}
-	return p == "/run" || p == "/var/run"
+	return false
 }
 
 // runtimeInternal reports whether a bind-mount source is the runtime's or
-// the kubelet's own plumbing rather than a host path someone chose: pod
-// volumes under /var/lib/kubelet/pods, containerd's per-sandbox files
-// (resolv.conf, hostname, shm) and Docker's per-container files.
-func runtimeInternal(src string) bool {
+// the kubelet's plumbing for this very container rather than a host path
+// someone chose: its pod's directory under /var/lib/kubelet/pods
+// (volumes, /etc/hosts, the termination log), its sandbox's files in
+// containerd's or CRI-O's state (hostname, resolv.conf, shm) and its
+// own, or its sandbox's, Docker container directory (cri-dockerd). The
+// same directories of another pod or container are not exempt.
+func runtimeInternal(c *Container, src string) bool {
 	src = hostpath.Clean(src)
-	if strings.Contains(src, "/io.containerd.") {
-		return true
+	var own []string
+	if pathComponent(c.PodUID) {
+		own = append(own, "/var/lib/kubelet/pods/"+c.PodUID)
 	}
-	for _, p := range []string{"/var/lib/kubelet/pods/", "/var/lib/docker/containers/", "/var/lib/docker/volumes/", "/var/lib/rancher/k3s/agent/containerd/", "/var/lib/rancher/rke2/agent/containerd/"} {
-		if strings.HasPrefix(src, p) {
+	for _, id := range []string{c.ID, c.SandboxID} {
+		if pathComponent(id) {
+			own = append(own, "/var/lib/docker/containers/"+id, "/var/lib/containers/storage/overlay-containers/"+id)
+		}
+	}
+	for _, d := range own {
+		if src == d || strings.HasPrefix(src, d+"/") {
 			return true
 		}
 	}
-	return false
+	return pathComponent(c.SandboxID) && containerdSandboxDir(src) == c.SandboxID
+}
+
+// containerdSandboxDir returns the sandbox ID of a path inside
+// containerd's CRI state (<root or state>/io.containerd.grpc.v1.cri/
+// sandboxes/ID/..., also under k3s's and RKE2's directories), else "".
+func containerdSandboxDir(p string) string {
+	parts := strings.Split(p, "/")
+	for i := 0; i+2 < len(parts); i++ {
+		if strings.HasPrefix(parts[i], "io.containerd.") && parts[i+1] == "sandboxes" {
+			return parts[i+2]
+		}
+	}
+	return ""
+}
+
+// pathComponent reports whether an ID read from the runtime can name a
+// directory: one component, not "." or "..".
+func pathComponent(id string) bool {
+	return id != "" && id != "." && id != ".." && !strings.Contains(id, "/")
+}
+
+// setKubePod reads the labels a kubelet gives the containers it creates
+// (through the CRI, or cri-dockerd's Docker labels).
+func (c *Container) setKubePod(labels map[string]string) {
+	if name := labels["io.kubernetes.pod.name"]; name != "" {
+		c.Pod = labels["io.kubernetes.pod.namespace"] + "/" + name
+		c.KubeContainer = labels["io.kubernetes.container.name"]
+	}
+	c.PodUID = labels["io.kubernetes.pod.uid"]
+	if id := labels["io.kubernetes.sandbox.id"]; id != "" {
+		c.SandboxID = id
+	}
 }
 
 func hasHostNS(c *Container, ns string) bool { return slices.Contains(c.HostNamespaces, ns) }
@@ -318,6 +372,9 @@ func hasHostNS(c *Container, ns string) bool { return slices.Contains(c.HostName
 // dockerAPI reports whether the container was read through the Docker
 // API (Docker, or Podman's compatible service).
 func dockerAPI(c *Container) bool { return c.Runtime == "docker" || c.Runtime == "podman" }
+
+// naCNIPorts is why the published-port rules do not apply outside Docker.
+const naCNIPorts = "published ports are set by the CNI, not in the container spec"
 
 func dockerOnly(c *Container) string {
 	if !dockerAPI(c) {
@@ -409,7 +466,8 @@ var containerChecks = []containerCheck{
 		judge: func(c *Container, _ hostMAC) (string, string) {
 			var bad []string
 			for _, m := range c.Mounts {
-				if m.Type != "bind" || m.Source == "" || runtimeInternal(m.Source) || isRuntimeSocket(m.Source) && m.Source != "/run" && m.Source != "/var/run" {
+				src := hostpath.Clean(m.Source)
+				if m.Type != "bind" || src == "" || runtimeInternal(c, src) || isRuntimeSocket(src) && src != "/run" && src != "/var/run" {
 					continue
 				}
 				if reason, ok := hostpath.Sensitive(m.Source); ok {
@@ -440,8 +498,8 @@ var containerChecks = []containerCheck{
 		"Publishing a port below 1024 on the host needs the daemon to bind a privileged port for the container; it is rarely needed and hides which service owns the port.",
 		"Publish on a port of 1024 or above (and map it with a load balancer if clients need 80/443)."),
 		judge: func(c *Container, _ hostMAC) (string, string) {
-			if na := dockerOnly(c); na != "" {
-				return "", "published ports are set by the CNI, not in the container spec"
+			if !dockerAPI(c) {
+				return "", naCNIPorts
 			}
 			var bad []string
 			for _, p := range c.Ports {
@@ -456,8 +514,8 @@ var containerChecks = []containerCheck{
 		"Remove the -p/--publish options a container does not need; publish a port only on the interface that should serve it."),
 		report: true,
 		judge: func(c *Container, _ hostMAC) (string, string) {
-			if dockerOnly(c) != "" {
-				return "", "published ports are set by the CNI, not in the container spec"
+			if !dockerAPI(c) {
+				return "", naCNIPorts
 			}
 			var ports []string
 			for _, p := range c.Ports {
@@ -517,8 +575,8 @@ var containerChecks = []containerCheck{
 		"A port published on 0.0.0.0 (the default) is reachable on every host interface, public ones included.",
 		"Publish on the interface that should serve it: -p 10.0.0.5:8080:8080."),
 		judge: func(c *Container, _ hostMAC) (string, string) {
-			if dockerOnly(c) != "" {
-				return "", "published ports are set by the CNI, not in the container spec"
+			if !dockerAPI(c) {
+				return "", naCNIPorts
 			}
 			var bad []string
 			for _, p := range c.Ports {

@@ -183,24 +183,60 @@ func TestContainerRulesHelpers(t *testing.T) {
 	for p, want := range map[string]bool{
 		"/var/run/docker.sock": true, "/run/docker.sock": true, "/run/containerd/containerd.sock": true,
 		"/run/containerd": true, "/var/run": true, "/run/crio/crio.sock": true, "/run/k3s/containerd/containerd.sock": true,
-		"/run/user/1000": false, "/var/lib/docker": false, "/srv/docker.sock": false,
+		"/run/containerd/containerd.sock.ttrpc": true, "/run/cri-dockerd.sock": true, "/run/user/1000/podman": true,
+		"/run/user/1000/docker.sock": true, "/var/run/dockershim.sock": true, "/run/podman/podman.sock": true,
+		// A socket is known by its name wherever the daemon was told to
+		// put it (dockerd -H unix:///srv/docker.sock).
+		"/srv/docker.sock": true,
+		// The runtime's per-pod state below its socket directory is not
+		// the socket: containerd bind-mounts each pod's /dev/shm from it.
+		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/0123abcd/shm":     false,
+		"/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/0123abcd/shm": false,
+		"/run/crio/exits": false,
+		"/run/user/1000":  false, "/var/lib/docker": false, "/run/docker": false, "/srv/data": false,
 	} {
 		if got := isRuntimeSocket(p); got != want {
 			t.Errorf("isRuntimeSocket(%s) = %v", p, got)
 		}
 	}
+	own := &Container{ID: "c0ffee", PodUID: "0b7c", SandboxID: "5a4d"}
 	for p, want := range map[string]bool{
-		"/var/lib/kubelet/pods/0b7c/volumes/kubernetes.io~secret/token":                     true,
-		"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/resolv.conf":           true,
-		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm":                       true,
-		"/var/lib/docker/containers/abc/hosts":                                              true,
-		"/var/lib/rancher/k3s/agent/containerd/io.containerd.grpc.v1.cri/sandboxes/x/hosts": true,
-		"/var/lib/kubelet":     false,
-		"/etc":                 false,
-		"/var/lib/kubelet/pki": false,
+		// The container's own pod, sandbox and Docker directories.
+		"/var/lib/kubelet/pods/0b7c/volumes/kubernetes.io~secret/token":                        true,
+		"/var/lib/kubelet/pods/0b7c/etc-hosts":                                                 true,
+		"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/5a4d/resolv.conf":             true,
+		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/5a4d/shm":                         true,
+		"/var/lib/rancher/k3s/agent/containerd/io.containerd.grpc.v1.cri/sandboxes/5a4d/hosts": true,
+		"/var/lib/docker/containers/c0ffee/hosts":                                              true,
+		"/var/lib/docker/containers/5a4d/resolv.conf":                                          true,
+		"/var/lib/containers/storage/overlay-containers/5a4d/userdata/hostname":                true,
+		// Another pod's, another sandbox's, another container's; and the
+		// runtime's storage of every container.
+		"/var/lib/kubelet/pods/9f9f/volumes/kubernetes.io~secret/token":            false,
+		"/var/lib/kubelet/pods/0b7c0/volumes":                                      false,
+		"/var/lib/kubelet/pods":                                                    false,
+		"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/6e6e/resolv.conf": false,
+		"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes":                  false,
+		"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs":               false,
+		"/var/lib/containerd/io.containerd.content.v1.content/5a4d":                false,
+		"/var/lib/docker/containers/beef/config.v2.json":                           false,
+		"/var/lib/docker/containers":                                               false,
+		"/var/lib/docker/volumes/db/_data":                                         false,
+		"/var/lib/kubelet":                                                         false,
+		"/etc":                                                                     false,
+		"/var/lib/kubelet/pki":                                                     false,
 	} {
-		if got := runtimeInternal(p); got != want {
+		if got := runtimeInternal(own, p); got != want {
 			t.Errorf("runtimeInternal(%s) = %v", p, got)
+		}
+	}
+	// Without the pod's and sandbox's IDs nothing of the kubelet's or the
+	// runtime's is exempt; IDs that are not one path component are ignored.
+	for _, c := range []*Container{{ID: "c0ffee"}, {ID: "x", PodUID: "..", SandboxID: "a/b"}} {
+		for _, p := range []string{"/var/lib/kubelet/pods/0b7c/volumes", "/var/lib/kubelet/pods", "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/5a4d/shm", "/var/lib/docker/containers/a/b"} {
+			if runtimeInternal(c, p) {
+				t.Errorf("runtimeInternal(%+v, %s) = true", c, p)
+			}
 		}
 	}
 	if got := addedCaps([]string{"CAP_CHOWN", "cap_sys_admin", "NET_ADMIN", "SYS_ADMIN", ""}); !slices.Equal(got, []string{"NET_ADMIN", "SYS_ADMIN"}) {
@@ -285,6 +321,7 @@ func FuzzParseDockerContainer(f *testing.F) {
 		f.Add(readRecorded(f, n))
 	}
 	f.Add([]byte(`{"Id":"x","Config":{},"HostConfig":{"PortBindings":{"80/tcp":[{"HostPort":"-1"}]},"PidsLimit":-1}}`))
+	f.Add([]byte(`{"ServerVersion":"27.1.1","SecurityOptions":["name=seccomp,profile=unconfined","name=no-new-privileges","name=x,=,,profile"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseDockerContainer(data, DockerDaemon{Seccomp: true, AppArmor: true})
 		if err == nil {
@@ -297,7 +334,7 @@ func FuzzParseDockerContainer(f *testing.F) {
 }
 
 func FuzzParseContainerdSpec(f *testing.F) {
-	for _, n := range []string{"containerd-privileged.json", "containerd-hardened.json", "containerd-caps.json"} {
+	for _, n := range []string{"containerd-privileged.json", "containerd-hardened.json", "containerd-caps.json", "containerd-pod.json"} {
 		f.Add(readRecorded(f, n))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -307,4 +344,82 @@ func FuzzParseContainerdSpec(f *testing.F) {
 			f.containerResults()
 		}
 	})
+}
+
+// judgeRule runs the container rule id on c: what is wrong ("" if
+// nothing) and why it does not apply ("" if it does).
+func judgeRule(t *testing.T, c *Container, id string) (problem, na string) {
+	t.Helper()
+	for _, cc := range containerChecks {
+		if cc.rule.ID == id {
+			return cc.judgeContainer(c, hostMAC{})
+		}
+	}
+	t.Fatalf("no container rule %s", id)
+	return "", ""
+}
+
+// TestContainerdPodMounts judges the spec containerd's CRI wrote for a
+// plain pod container (recorded by TestCRIContainers, with the node's
+// paths): the kubelet's and the sandbox's mounts are the pod's own, so
+// neither PAL-RT-532 nor PAL-RT-506 fires. The same mounts seen from
+// another pod, or hostPath volumes of the runtime's or kubelet's state,
+// are another matter.
+func TestContainerdPodMounts(t *testing.T) {
+	spec := readRecorded(t, "containerd-pod.json")
+	labels := func(uid string) map[string]string {
+		return map[string]string{"io.kubernetes.pod.name": "web", "io.kubernetes.pod.namespace": "shop", "io.kubernetes.pod.uid": uid, "io.kubernetes.container.name": "plain", "io.cri-containerd.kind": "container"}
+	}
+	parse := func(spec []byte, uid string) *Container {
+		t.Helper()
+		c, err := ParseContainerdSpec(ContainerdContainer{Namespace: "k8s.io", ID: "9e1c", Labels: labels(uid), State: "running", Spec: spec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &c
+	}
+	c := parse(spec, recordedPodUID)
+	if c.PodUID != recordedPodUID || !strings.HasPrefix(c.SandboxID, "55f1d41e") || c.Pod != "shop/web" || c.RunsAsRoot {
+		t.Fatalf("read as %+v", c)
+	}
+	var shm bool
+	for _, m := range c.Mounts {
+		shm = shm || m.Destination == "/dev/shm" && strings.HasPrefix(m.Source, "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/")
+	}
+	if !shm {
+		t.Fatalf("the fixture has no /dev/shm from the sandbox: %+v", c.Mounts)
+	}
+	for _, id := range []string{"PAL-RT-532", "PAL-RT-506"} {
+		if problem, na := judgeRule(t, c, id); problem != "" || na != "" {
+			t.Errorf("%s on a plain pod: %q (n/a %q)", id, problem, na)
+		}
+	}
+
+	// Another pod's UID and sandbox: its mounts are someone else's files.
+	var doc map[string]any
+	if err := json.Unmarshal(spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["annotations"].(map[string]any)["io.kubernetes.cri.sandbox-id"] = "0000"
+	other, _ := json.Marshal(doc)
+	problem, _ := judgeRule(t, parse(other, "1111"), "PAL-RT-506")
+	for _, want := range []string{"/etc/hosts", "/dev/shm", "/etc/resolv.conf", "/var/run/secrets/kubernetes.io/serviceaccount"} {
+		if !strings.Contains(problem, " at "+want+" ") {
+			t.Errorf("PAL-RT-506 for another pod's mounts does not name %s: %q", want, problem)
+		}
+	}
+
+	// hostPath volumes of every container's files and another pod's
+	// Secrets, next to the pod's own mounts.
+	mounts := doc["mounts"].([]any)
+	for _, src := range []string{"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs", "/var/lib/kubelet/pods/0b7c5a2e/volumes/kubernetes.io~secret/db", "/var/lib/docker/containers"} {
+		mounts = append(mounts, map[string]any{"destination": "/host" + src, "type": "bind", "source": src, "options": []string{"rbind", "ro"}})
+	}
+	doc["annotations"].(map[string]any)["io.kubernetes.cri.sandbox-id"] = c.SandboxID
+	doc["mounts"] = mounts
+	hostPaths, _ := json.Marshal(doc)
+	problem, _ = judgeRule(t, parse(hostPaths, recordedPodUID), "PAL-RT-506")
+	if n := strings.Count(problem, "; ") + 1; n != 3 || !strings.Contains(problem, "io.containerd.snapshotter.v1.overlayfs at") || !strings.Contains(problem, "kubernetes.io~secret/db at") {
+		t.Errorf("PAL-RT-506 for hostPath volumes: %q, want exactly the 3 of them", problem)
+	}
 }

@@ -3,11 +3,13 @@ package node
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/BurntSushi/toml"
 )
@@ -28,6 +30,7 @@ import (
 
 func init() {
 	extraCollectors["registryhosts"] = (*collector).registryHosts
+	extraCollectors["registrymirrors"] = (*collector).registryMirrors
 }
 
 // RegistryEndpoint is the server or one mirror of a hosts.toml.
@@ -125,7 +128,7 @@ func RegistryHostProblems(data []byte) ([]string, error) {
 		if e.SkipVerify {
 			out = append(out, "skip_verify = true for "+name)
 		}
-		if strings.HasPrefix(strings.ToLower(e.URL), "http://") && !loopbackURL(e.URL) {
+		if plainHTTP(e.URL) {
 			out = append(out, "plain HTTP endpoint "+e.URL)
 		}
 	}
@@ -145,6 +148,39 @@ func loopbackURL(raw string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// plainHTTP reports whether an endpoint is plain HTTP off the loopback
+// interface.
+func plainHTTP(endpoint string) bool {
+	return strings.HasPrefix(strings.ToLower(endpoint), "http://") && !loopbackURL(endpoint)
+}
+
+// registryMirrorKeys are the mirror endpoints of config.toml (version 2,
+// then 3; version 3 deprecates them for hosts.toml).
+var registryMirrorKeys = []string{
+	`plugins."io.containerd.grpc.v1.cri".registry.mirrors.*.endpoint`,
+	`plugins."io.containerd.cri.v1.images".registry.mirrors.*.endpoint`,
+}
+
+// registryMirrors lists the plain-HTTP mirror endpoints of containerd's
+// config.toml ("plainhttp"), judged like those of hosts.toml: loopback
+// mirrors are allowed.
+func (c *collector) registryMirrors(string) (Setting, bool) {
+	for _, p := range c.f.candidatePaths("containerd.config") {
+		d := c.doc(p, "toml")
+		if !d.Exists || d.Data == nil {
+			continue
+		}
+		var bad []string
+		for _, k := range registryMirrorKeys {
+			if v, ok := lookupKey(d.Data, k); ok {
+				bad = append(bad, slices.DeleteFunc(splitList(stringify(v)), func(e string) bool { return !plainHTTP(e) })...)
+			}
+		}
+		return Setting{Value: strings.Join(bad, ","), Source: p}, true
+	}
+	return Setting{Source: "no containerd config.toml"}, true
 }
 
 // registryConfigPathKeys are where containerd's CRI plugin takes the
@@ -196,6 +232,10 @@ func (c *collector) registryHosts(string) (Setting, bool) {
 			p := path.Join(dir, e.Name(), "hosts.toml")
 			data, err := c.fs.readCapped(p, 1<<20)
 			if err != nil {
+				// A registry directory without hosts.toml is normal.
+				if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+					c.errorf("registry hosts: %v", err)
+				}
 				continue
 			}
 			files++

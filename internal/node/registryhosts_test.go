@@ -139,3 +139,50 @@ func FuzzParseRegistryHosts(f *testing.F) {
 		}
 	})
 }
+
+// TestRegistryMirrorsCheck judges PAL-RT-304 (mirrors in config.toml)
+// the way PAL-RT-307 judges hosts.toml: loopback mirrors may be plain
+// HTTP.
+func TestRegistryMirrorsCheck(t *testing.T) {
+	var checks []*Check
+	for _, c := range Checks() {
+		if c.ID == "PAL-RT-304" {
+			checks = append(checks, c)
+		}
+	}
+	if len(checks) != 1 {
+		t.Fatal("PAL-RT-304 is not embedded")
+	}
+	mirrors := func(plugin, endpoints string) string {
+		return "[plugins.\"" + plugin + "\".registry.mirrors.\"docker.io\"]\n  endpoint = [" + endpoints + "]\n"
+	}
+	tests := []struct {
+		name, config string
+		status       Status
+		names        string
+	}{
+		{"https mirror", "version = 2\n" + mirrors("io.containerd.grpc.v1.cri", `"https://mirror.corp"`), Pass, ""},
+		{"loopback mirrors", "version = 2\n" + mirrors("io.containerd.grpc.v1.cri", `"http://localhost:5000", "http://127.0.0.1:5001", "http://[::1]:5002", "https://registry-1.docker.io"`), Pass, ""},
+		{"plain HTTP mirror", "version = 2\n" + mirrors("io.containerd.grpc.v1.cri", `"http://localhost:5000", "http://mirror.corp:5000"`), Fail, "http://mirror.corp:5000"},
+		{"plain HTTP mirror, config version 3", "version = 3\n" + mirrors("io.containerd.cri.v1.images", `"HTTP://mirror.corp"`), Fail, "HTTP://mirror.corp"},
+		{"no mirrors", "version = 2\n", Pass, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{
+				"/etc/containerd/config.toml":            tt.config,
+				"/etc/systemd/system/containerd.service": "[Service]\nExecStart=/usr/bin/containerd\n",
+			})
+			res, _, err := Audit(Options{Root: root, Checks: checks, Collect: CollectOptions{NoProc: true, NoCerts: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := resultByID(res, "PAL-RT-304")
+			all := r.Reason + "\n" + strings.Join(r.Evidence, "\n")
+			if r.Status != tt.status || tt.names != "" && !strings.Contains(r.Reason, tt.names) || strings.Contains(all, "localhost") && r.Status == Fail {
+				t.Errorf("%s %q %v, want %s naming %q (and no loopback mirror)", r.Status, r.Reason, r.Evidence, tt.status, tt.names)
+			}
+		})
+	}
+}

@@ -28,10 +28,10 @@ import (
 
 // ociSpec is the part of an OCI runtime spec palisade reads.
 type ociSpec struct {
-	Process *struct {
+	Annotations map[string]string `json:"annotations"`
+	Process     *struct {
 		User struct {
-			UID      uint32 `json:"uid"`
-			Username string `json:"username"`
+			UID uint32 `json:"uid"`
 		} `json:"user"`
 		Capabilities *struct {
 			Bounding []string `json:"bounding"`
@@ -127,10 +127,10 @@ func ParseContainerdSpec(in ContainerdContainer) (Container, error) {
 	if c.State == "" {
 		c.State = "unknown"
 	}
-	if name := in.Labels["io.kubernetes.pod.name"]; name != "" {
-		c.Pod = in.Labels["io.kubernetes.pod.namespace"] + "/" + name
-		c.KubeContainer = in.Labels["io.kubernetes.container.name"]
-	}
+	c.setKubePod(in.Labels)
+	// The CRI runtimes name the pod sandbox in the spec: containerd, then
+	// CRI-O.
+	c.SandboxID = cmp.Or(s.Annotations["io.kubernetes.cri.sandbox-id"], s.Annotations["io.kubernetes.cri-o.SandboxID"], c.SandboxID)
 	p, l := s.Process, s.Linux
 	for _, t := range hostNSTypes {
 		i := slices.IndexFunc(l.Namespaces, func(n struct {
@@ -159,7 +159,7 @@ func ParseContainerdSpec(in ContainerdContainer) (Container, error) {
 			c.PidsLimit = r.Pids.Limit
 		}
 		for _, d := range r.Devices {
-			if d.Allow && (d.Type == "" || d.Type == "a") && d.Major == nil && d.Minor == nil && strings.Contains(d.Access, "rwm") {
+			if d.Allow && (d.Type == "" || d.Type == "a") && d.Major == nil && d.Minor == nil && allAccess(d.Access) {
 				allDevices = true
 			}
 		}
@@ -176,11 +176,9 @@ func ParseContainerdSpec(in ContainerdContainer) (Container, error) {
 	c.AppArmor = p.ApparmorProfile
 	c.SELinux = p.SelinuxLabel
 	c.NoNewPrivileges = p.NoNewPrivileges
+	// user.username is for Windows only: on Linux the uid is the user.
 	c.User = fmt.Sprint(p.User.UID)
-	if p.User.Username != "" {
-		c.User = p.User.Username
-	}
-	c.RunsAsRoot = p.User.UID == 0 && (p.User.Username == "" || p.User.Username == "root")
+	c.RunsAsRoot = p.User.UID == 0
 	for _, m := range l.UIDMappings {
 		if m.ContainerID == 0 && m.Size > 0 && m.HostID != 0 {
 			c.UserNamespaced = true
@@ -210,6 +208,12 @@ func ParseContainerdSpec(in ContainerdContainer) (Container, error) {
 	return c, nil
 }
 
+// allAccess reports whether a device cgroup access string ("rwm", "mrw")
+// grants read, write and mknod.
+func allAccess(access string) bool {
+	return strings.Contains(access, "r") && strings.Contains(access, "w") && strings.Contains(access, "m")
+}
+
 // taskState names a containerd task status.
 func taskState(s taskapi.Status) string {
 	switch s {
@@ -232,6 +236,8 @@ type ContainerdOptions struct {
 	// Cmdline reads /proc/PID/cmdline of a host PID (under the node
 	// root); nil leaves the processes of running containers unlisted.
 	Cmdline func(pid uint32) ([]byte, error)
+	// limit bounds the containers judged (maxContainers when 0).
+	limit int
 }
 
 // maxPids bounds how many processes of one container are read.
@@ -312,7 +318,12 @@ func ContainerdContainers(ctx context.Context, socket string, o ContainerdOption
 	var out []Container
 	var skipped, errs []string
 	cc, tc := containersapi.NewContainersClient(conn), tasksapi.NewTasksClient(conn)
+	limit := cmp.Or(o.limit, maxContainers)
+	full := false
 	for _, ns := range nss.GetNamespaces() {
+		if full {
+			break
+		}
 		name := ns.GetName()
 		if slices.Contains(o.SkipNamespaces, name) {
 			skipped = append(skipped, fmt.Sprintf("namespace %s (its containers are judged through Docker)", name))
@@ -340,8 +351,9 @@ func ContainerdContainers(ctx context.Context, socket string, o ContainerdOption
 				sandboxes++
 				continue
 			}
-			if len(out) >= maxContainers {
-				errs = append(errs, fmt.Sprintf("containerd: only the first %d containers judged", maxContainers))
+			if len(out) >= limit {
+				errs = append(errs, fmt.Sprintf("containerd: only the first %d containers judged", limit))
+				full = true
 				break
 			}
 			state, ok := states[k.GetID()]

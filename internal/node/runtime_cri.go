@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,6 +44,8 @@ type CRIContainer struct {
 	// Info is info["info"] of the verbose status, JSON ("" if none).
 	Info    string
 	Sandbox *runtimeapi.PodSandboxStatus
+	// SandboxID is the container's pod sandbox as ListContainers names it.
+	SandboxID string
 }
 
 // ParseCRIContainer turns a CRI container status into a Container: from
@@ -85,11 +88,13 @@ func ParseCRIContainer(in CRIContainer) (Container, uint32, error) {
 			}
 		}
 	}
-	if c.Pod == "" {
-		if md := in.Sandbox.GetMetadata(); md.GetName() != "" {
-			c.Pod = md.GetNamespace() + "/" + md.GetName()
-		}
+	md := in.Sandbox.GetMetadata()
+	if c.Pod == "" && md.GetName() != "" {
+		c.Pod = md.GetNamespace() + "/" + md.GetName()
 	}
+	c.PodUID = cmp.Or(c.PodUID, md.GetUid())
+	// The CRI's own word on the sandbox over the spec's annotations.
+	c.SandboxID = cmp.Or(in.SandboxID, in.Sandbox.GetId(), c.SandboxID)
 	if c.Pod != "" && c.KubeContainer == "" {
 		c.KubeContainer = st.GetMetadata().GetName()
 	}
@@ -114,10 +119,7 @@ func criStatusContainer(st *runtimeapi.ContainerStatus, sb *runtimeapi.PodSandbo
 	} else {
 		c.Unknown = append(c.Unknown, needUser)
 	}
-	if name := st.GetLabels()["io.kubernetes.pod.name"]; name != "" {
-		c.Pod = st.GetLabels()["io.kubernetes.pod.namespace"] + "/" + name
-		c.KubeContainer = st.GetLabels()["io.kubernetes.container.name"]
-	}
+	c.setKubePod(st.GetLabels())
 	for _, m := range st.GetMounts() {
 		cm := ContainerMount{Type: "bind", Source: m.GetHostPath(), Destination: m.GetContainerPath(), ReadOnly: m.GetReadonly()}
 		switch m.GetPropagation() {
@@ -200,7 +202,7 @@ func CRIContainers(ctx context.Context, socket string, o CRIOptions) ([]Containe
 			}
 			sandboxes[sbID] = sb
 		}
-		c, pid, err := ParseCRIContainer(CRIContainer{Runtime: o.Runtime, Status: st.GetStatus(), Info: st.GetInfo()["info"], Sandbox: sb})
+		c, pid, err := ParseCRIContainer(CRIContainer{Runtime: o.Runtime, Status: st.GetStatus(), Info: st.GetInfo()["info"], Sandbox: sb, SandboxID: sbID})
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s container %s: %v", o.Runtime, k.GetId(), err))
 			continue

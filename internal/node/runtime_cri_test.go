@@ -1,7 +1,9 @@
 package node
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -100,7 +102,7 @@ state = %q
 			Config: &runtimeapi.ContainerConfig{
 				Metadata: &runtimeapi.ContainerMetadata{Name: name}, Image: &runtimeapi.ImageSpec{Image: app},
 				Command: cmd, Linux: lc, Mounts: mounts, LogPath: name + ".log",
-				Labels: map[string]string{"io.kubernetes.pod.name": "web", "io.kubernetes.pod.namespace": "shop", "io.kubernetes.container.name": name},
+				Labels: map[string]string{"io.kubernetes.pod.name": "web", "io.kubernetes.pod.namespace": "shop", "io.kubernetes.pod.uid": uid, "io.kubernetes.container.name": name},
 			},
 		})
 		if err != nil {
@@ -125,6 +127,17 @@ state = %q
 	if _, err := rs.StartContainer(ctx, &runtimeapi.StartContainerRequest{ContainerId: sshd}); err != nil {
 		t.Fatalf("StartContainer: %v", err)
 	}
+	// A plain pod container with the mounts a kubelet gives every one
+	// (under its --root-dir, here in the test's directory); containerd
+	// adds the sandbox's hostname, resolv.conf and /dev/shm.
+	kubelet := filepath.Join(tmp, "kubelet")
+	podDir := filepath.Join(kubelet, "pods", uid)
+	writeFiles(t, podDir, map[string]string{"etc-hosts": "127.0.0.1 localhost\n", "containers/plain/3f2a9c1e": "", "volumes/kubernetes.io~projected/kube-api-access-7xq2m/token": "x"})
+	create("plain", nil, []*runtimeapi.Mount{
+		{ContainerPath: "/var/run/secrets/kubernetes.io/serviceaccount", HostPath: filepath.Join(podDir, "volumes/kubernetes.io~projected/kube-api-access-7xq2m"), Readonly: true},
+		{ContainerPath: "/etc/hosts", HostPath: filepath.Join(podDir, "etc-hosts")},
+		{ContainerPath: "/dev/termination-log", HostPath: filepath.Join(podDir, "containers/plain/3f2a9c1e")},
+	}, "/bin/app")
 
 	// The host's /proc under the root, for the container's processes; the
 	// socket is found by its path, the host's processes are not scanned.
@@ -141,7 +154,7 @@ state = %q
 			rt = &f.Runtimes[i]
 		}
 	}
-	if rt == nil || rt.Name != "cri-o" || rt.Err != "" || !strings.HasPrefix(rt.Version, "containerd ") || rt.Containers != 2 {
+	if rt == nil || rt.Name != "cri-o" || rt.Err != "" || !strings.HasPrefix(rt.Version, "containerd ") || rt.Containers != 3 {
 		t.Fatalf("runtimes %+v, errors %v", f.Runtimes, f.Errors)
 	}
 	byName := map[string]Container{}
@@ -174,4 +187,44 @@ state = %q
 			t.Errorf("sshd breaks %s: %v", id, got["sshd"])
 		}
 	}
+
+	// The pod's own directories, as containerd names them: the sandbox's
+	// files are exempt from PAL-RT-506 by its ID, the kubelet's by the
+	// pod's UID.
+	plain := byName["plain"]
+	if plain.PodUID != uid || plain.SandboxID != sb.GetPodSandboxId() {
+		t.Fatalf("plain: pod UID %q, sandbox %q; want %q, %q", plain.PodUID, plain.SandboxID, uid, sb.GetPodSandboxId())
+	}
+	internal := map[string]bool{}
+	for _, m := range plain.Mounts {
+		if m.Type == "bind" {
+			internal[m.Destination] = runtimeInternal(&plain, strings.Replace(m.Source, kubelet, "/var/lib/kubelet", 1))
+		}
+	}
+	for _, dst := range []string{"/etc/hostname", "/etc/resolv.conf", "/dev/shm", "/etc/hosts", "/dev/termination-log", "/var/run/secrets/kubernetes.io/serviceaccount"} {
+		if !internal[dst] {
+			t.Errorf("the mount at %s of the plain container is not its own pod's (%v)", dst, plain.Mounts)
+		}
+	}
+	if os.Getenv("PALISADE_RECORD_RUNTIME") != "" {
+		// The spec with the node's paths for the test's directories.
+		st, err := rs.ContainerStatus(ctx, &runtimeapi.ContainerStatusRequest{ContainerId: plain.ID, Verbose: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info CRIInfo
+		if err := json.Unmarshal([]byte(st.GetInfo()["info"]), &info); err != nil {
+			t.Fatal(err)
+		}
+		var spec bytes.Buffer
+		if err := json.Indent(&spec, info.RuntimeSpec, "", "    "); err != nil {
+			t.Fatal(err)
+		}
+		record(t, "containerd-pod.json", strings.NewReplacer(
+			kubelet, "/var/lib/kubelet", filepath.Join(tmp, "root"), "/var/lib/containerd", filepath.Join(tmp, "state"), "/run/containerd", uid, recordedPodUID,
+		).Replace(spec.String()))
+	}
 }
+
+// recordedPodUID is the pod UID in testdata/runtime/containerd-pod.json.
+const recordedPodUID = "6f0c2a4e-8d1b-4c57-9a3e-2b7d5e1f9c80"

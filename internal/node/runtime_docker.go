@@ -32,14 +32,19 @@ const maxContainers = 5000
 type DockerDaemon struct {
 	// Name is the runtime serving the API: "docker" (the default) or
 	// "podman", whose service speaks the same API.
-	Name     string `json:"name,omitempty"`
-	Version  string `json:"version,omitempty"`
-	Userns   bool   `json:"userns,omitempty"`
-	Seccomp  bool   `json:"seccomp,omitempty"`
-	AppArmor bool   `json:"apparmor,omitempty"`
-	SELinux  bool   `json:"selinux,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Version string `json:"version,omitempty"`
+	Userns  bool   `json:"userns,omitempty"`
+	Seccomp bool   `json:"seccomp,omitempty"`
+	// SeccompProfile is the daemon's seccomp-profile as /info reports it:
+	// "builtin" (or "default" before Docker 20.10), "unconfined", or the
+	// path of a custom profile.
+	SeccompProfile string `json:"seccompProfile,omitempty"`
+	AppArmor       bool   `json:"apparmor,omitempty"`
+	SELinux        bool   `json:"selinux,omitempty"`
 	// NoNewPrivileges is daemon.json's no-new-privileges, which applies
-	// to every container without showing in its inspect output.
+	// to every container without showing in its inspect output (newer
+	// daemons report it in /info).
 	NoNewPrivileges bool `json:"noNewPrivileges,omitempty"`
 }
 
@@ -50,7 +55,8 @@ type dockerInfo struct {
 }
 
 // ParseDockerInfo reads GET /info: the version and the daemon-wide
-// security options ("name=seccomp,profile=default", "name=userns").
+// security options ("name=seccomp,profile=builtin", "name=userns",
+// "name=no-new-privileges").
 func ParseDockerInfo(data []byte) (DockerDaemon, error) {
 	var in dockerInfo
 	if err := json.Unmarshal(data, &in); err != nil {
@@ -58,24 +64,37 @@ func ParseDockerInfo(data []byte) (DockerDaemon, error) {
 	}
 	d := DockerDaemon{Version: in.ServerVersion}
 	for _, o := range in.SecurityOptions {
+		opt := map[string]string{}
 		for kv := range strings.SplitSeq(o, ",") {
 			k, v, _ := strings.Cut(kv, "=")
-			if k != "name" {
-				continue
-			}
-			switch v {
-			case "userns":
-				d.Userns = true
-			case "seccomp":
-				d.Seccomp = true
-			case "apparmor":
-				d.AppArmor = true
-			case "selinux":
-				d.SELinux = true
-			}
+			opt[k] = v
+		}
+		switch opt["name"] {
+		case "userns":
+			d.Userns = true
+		case "seccomp":
+			d.Seccomp = true
+			d.SeccompProfile = opt["profile"]
+		case "apparmor":
+			d.AppArmor = true
+		case "selinux":
+			d.SELinux = true
+		case "no-new-privileges":
+			d.NoNewPrivileges = true
 		}
 	}
 	return d, nil
+}
+
+// seccomp is what a container without its own seccomp option gets.
+func (d DockerDaemon) seccomp() string {
+	switch {
+	case !d.Seccomp || d.SeccompProfile == "unconfined":
+		return "unconfined"
+	case d.SeccompProfile == "" || d.SeccompProfile == "builtin" || d.SeccompProfile == "default":
+		return "default"
+	}
+	return "profile"
 }
 
 // dockerInspect is the part of GET /containers/ID/json palisade reads.
@@ -171,11 +190,8 @@ func ParseDockerContainer(data []byte, d DockerDaemon) (Container, error) {
 	if hc.PidsLimit != nil {
 		c.PidsLimit = *hc.PidsLimit
 	}
-	// cri-dockerd names containers for the kubelet with these labels.
-	if ns, name := cfg.Labels["io.kubernetes.pod.namespace"], cfg.Labels["io.kubernetes.pod.name"]; name != "" {
-		c.Pod = ns + "/" + name
-		c.KubeContainer = cfg.Labels["io.kubernetes.container.name"]
-	}
+	// cri-dockerd names containers for the kubelet with labels.
+	c.setKubePod(cfg.Labels)
 	for _, m := range []struct{ mode, ns string }{{hc.PidMode, "pid"}, {hc.IpcMode, "ipc"}, {hc.NetworkMode, "network"}, {hc.UTSMode, "uts"}} {
 		if m.mode == "host" {
 			c.HostNamespaces = append(c.HostNamespaces, m.ns)
@@ -188,10 +204,7 @@ func ParseDockerContainer(data []byte, d DockerDaemon) (Container, error) {
 	if c.Privileged {
 		c.AddedCaps = []string{"ALL"}
 	}
-	c.Seccomp, c.AppArmor, c.SELinux = "unconfined", "", ""
-	if d.Seccomp {
-		c.Seccomp = "default"
-	}
+	c.Seccomp, c.AppArmor, c.SELinux = d.seccomp(), "", ""
 	if d.AppArmor {
 		// Docker applies docker-default when it starts the container; the
 		// inspect output shows it only once it has run.
@@ -283,6 +296,24 @@ func unixClient(socket string, timeout time.Duration) *http.Client {
 	}
 }
 
+// apiError is a Docker API answer other than 200 OK.
+type apiError struct {
+	path, status string
+	code         int
+	message      string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("GET %s: %s %s", e.path, e.status, e.message)
+}
+
+// isNotFound reports whether the daemon answered 404: the container,
+// exec session or image is gone.
+func isNotFound(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.code == http.StatusNotFound
+}
+
 // dockerGet reads one API response, at most limit bytes.
 func dockerGet(ctx context.Context, hc *http.Client, p string, limit int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+p, nil)
@@ -306,7 +337,7 @@ func dockerGet(ctx context.Context, hc *http.Client, p string, limit int64) ([]b
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(data, &e)
-		return nil, fmt.Errorf("GET %s: %s %s", p, resp.Status, e.Message)
+		return nil, &apiError{path: p, status: resp.Status, code: resp.StatusCode, message: e.Message}
 	}
 	return data, nil
 }
@@ -326,7 +357,7 @@ func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Con
 	if err != nil {
 		return nil, d, nil, err
 	}
-	info.NoNewPrivileges = d.NoNewPrivileges
+	info.NoNewPrivileges = info.NoNewPrivileges || d.NoNewPrivileges
 	info.Name = cmp.Or(d.Name, "docker")
 	data, err = dockerGet(ctx, hc, "/containers/json?all=1", 64<<20)
 	if err != nil {
@@ -350,7 +381,7 @@ func DockerContainers(ctx context.Context, socket string, d DockerDaemon) ([]Con
 		if err != nil {
 			// A container removed between the list and the inspect is gone,
 			// not an error.
-			if !strings.Contains(err.Error(), "404") {
+			if !isNotFound(err) {
 				errs = append(errs, fmt.Sprintf("%s container %s: %v", info.Name, l.ID, err))
 			}
 			continue
@@ -396,7 +427,7 @@ func dockerRuntimeState(ctx context.Context, hc *http.Client, c *Container, imag
 		}
 		data, err := dockerGet(ctx, hc, "/exec/"+url.PathEscape(id)+"/json", 1<<20)
 		if err != nil {
-			if !strings.Contains(err.Error(), "404") { // ended and forgotten meanwhile
+			if !isNotFound(err) { // ended and forgotten meanwhile
 				fail("exec "+id, err)
 			}
 			continue
@@ -423,7 +454,7 @@ func dockerRuntimeState(ctx context.Context, hc *http.Client, c *Container, imag
 					fail("reading image "+ref, jerr)
 				}
 				id = img.ID
-			case !strings.Contains(err.Error(), "404"):
+			case !isNotFound(err):
 				fail("reading image "+ref, err)
 			}
 			images[ref] = id
@@ -454,7 +485,13 @@ func ParseDockerTop(data []byte) ([]string, error) {
 		if col >= len(p) {
 			continue
 		}
-		if name := programName(p[col]); name != "" && !slices.Contains(out, name) {
+		// ps shows a process that exited but was not reaped yet as
+		// "[app] <defunct>".
+		cmd := p[col]
+		if c, ok := strings.CutSuffix(cmd, " <defunct>"); ok {
+			cmd = strings.TrimSuffix(strings.TrimPrefix(c, "["), "]")
+		}
+		if name := programName(cmd); name != "" && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}

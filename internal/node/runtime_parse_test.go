@@ -17,8 +17,8 @@ func TestParseDockerTopAndExec(t *testing.T) {
 		t.Errorf("top: %v %v", procs, err)
 	}
 	// Podman's top names the column COMMAND; sshd renames its children.
-	procs, err = ParseDockerTop([]byte(`{"Titles":["USER","PID","COMMAND"],"Processes":[["root","1","sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"],["root","7","/bin/sh"],["root","8",""],["x"]]}`))
-	if err != nil || !slices.Equal(procs, []string{"sh", "sshd"}) {
+	procs, err = ParseDockerTop([]byte(`{"Titles":["USER","PID","COMMAND"],"Processes":[["root","1","sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"],["root","7","/bin/sh"],["root","8",""],["x"],["root","9","[app] <defunct>"]]}`))
+	if err != nil || !slices.Equal(procs, []string{"app", "sh", "sshd"}) {
 		t.Errorf("podman top: %v %v", procs, err)
 	}
 	for _, bad := range []string{`[]`, `{"Titles":["PID"],"Processes":[["1"]]}`, `nope`} {

@@ -265,16 +265,17 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 	ctr("containers", "create", "--label", "io.cri-containerd.kind=sandbox", rootImg, "sandbox")
 	ctr("containers", "create", "--with-ns", "pid:/proc/1/ns/pid", "--mount", "type=bind,src=/,dst=/host,options=rbind:ro",
 		"--label", "io.kubernetes.pod.name=palisade-node-audit-x7k2p", "--label", "io.kubernetes.pod.namespace=palisade", "--label", "io.kubernetes.container.name=audit",
+		"--label", "io.kubernetes.pod.uid=5d1e0c7a-audit",
 		app, "own-audit")
 
-	f, res := auditContainers(t, root, CollectOptions{})
+	f, res := auditContainers(t, root, CollectOptions{SelfPodUID: "5d1e0c7a-audit"})
 	if len(f.Runtimes) != 1 || f.Runtimes[0].Err != "" || f.Runtimes[0].Socket != "/run/containerd/containerd.sock" {
 		t.Fatalf("runtimes: %+v (errors %v)", f.Runtimes, f.Errors)
 	}
 	if !strings.HasPrefix(f.Runtimes[0].Version, "1.") || f.Runtimes[0].Containers != 3 {
 		t.Errorf("runtime %+v: want containerd 1.x with 3 containers (the sandbox left out)", f.Runtimes[0])
 	}
-	if sk := f.Runtimes[0].Skipped; len(sk) != 2 || !strings.Contains(sk[0], "1 pod sandbox") || !strings.Contains(sk[1], "1 container(s) of palisade's own node-audit pods") {
+	if sk := f.Runtimes[0].Skipped; len(sk) != 2 || !strings.Contains(sk[0], "1 pod sandbox") || !strings.Contains(sk[1], "1 container(s) of palisade's own node-audit pod") {
 		t.Errorf("skipped %v, want the sandbox and the audit pod", sk)
 	}
 	byName := map[string]Container{}
@@ -375,6 +376,21 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 		if r := resultByID(res4, id); r.Status != NotApplicable {
 			t.Errorf("%s on containerd: %s %q, want n/a", id, r.Status, r.Reason)
 		}
+	}
+
+	// More containers than palisade judges, in two namespaces: the limit
+	// is said once.
+	other := func(args ...string) string {
+		return run(t, bins["ctr"], append([]string{"--address", sock, "--namespace", "palisade-other"}, args...)...)
+	}
+	other("images", "import", testImage(t, tmp, "example.com/palisade/other:1", ""))
+	other("containers", "create", "example.com/palisade/other:1", "other")
+	cs, _, _, errs, err := ContainerdContainers(context.Background(), sock, ContainerdOptions{limit: 1})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("with a limit of 1: %d containers, %v", len(cs), err)
+	}
+	if n := strings.Count(strings.Join(errs, "\n"), "only the first 1 containers judged"); n != 1 {
+		t.Errorf("the limit is said %d times: %q", n, errs)
 	}
 }
 

@@ -132,20 +132,13 @@ func (c *collector) collectContainers() {
 	}
 	dockerAPIs := func(name string, socks []runtimeSocket, d DockerDaemon) {
 		for _, s := range socks {
-			rt := RuntimeInfo{Name: name, Socket: s.node}
-			if reason, isErr := c.probe(s); reason != "" {
-				c.notAsked(&rt, reason, isErr)
-				continue
-			}
-			cs, info, errs, err := DockerContainers(ctx, s.host, d)
-			rt.Version = info.Version
-			if err != nil {
-				rt.Err = s.sanitize(err)
-				c.errorf("%s socket %s: %s", name, s.node, rt.Err)
-			} else if name == "docker" && !strings.HasPrefix(s.node, "/run/user/") {
+			ok := c.askRuntime(name, s, func() (runtimeAnswer, error) {
+				cs, info, errs, err := DockerContainers(ctx, s.host, d)
+				return runtimeAnswer{containers: cs, version: info.Version, errs: errs}, err
+			})
+			if ok && name == "docker" && !strings.HasPrefix(s.node, "/run/user/") {
 				dockerOK = true
 			}
-			c.addContainers(&rt, cs, errs)
 		}
 	}
 	dockerAPIs("docker", docker, DockerDaemon{Name: "docker", NoNewPrivileges: nnp})
@@ -161,41 +154,52 @@ func (c *collector) collectContainers() {
 		cmdline = c.cmdline
 	}
 	for _, s := range ctrd {
-		rt := RuntimeInfo{Name: "containerd", Socket: s.node}
-		if reason, isErr := c.probe(s); reason != "" {
-			c.notAsked(&rt, reason, isErr)
-			continue
-		}
-		cs, version, skipped, errs, err := ContainerdContainers(ctx, s.host, ContainerdOptions{SkipNamespaces: skip, Cmdline: cmdline})
-		rt.Version, rt.Skipped = version, skipped
-		if err != nil {
-			rt.Err = s.sanitize(err)
-			c.errorf("containerd socket %s: %s", s.node, rt.Err)
-		}
-		c.addContainers(&rt, cs, errs)
+		c.askRuntime("containerd", s, func() (runtimeAnswer, error) {
+			cs, version, skipped, errs, err := ContainerdContainers(ctx, s.host, ContainerdOptions{SkipNamespaces: skip, Cmdline: cmdline})
+			return runtimeAnswer{containers: cs, version: version, skipped: skipped, errs: errs}, err
+		})
 	}
 	for _, s := range crio {
 		name := "cri-o"
 		if s.explicit {
 			name = "cri"
 		}
-		rt := RuntimeInfo{Name: name, Socket: s.node}
-		if reason, isErr := c.probe(s); reason != "" {
-			c.notAsked(&rt, reason, isErr)
-			continue
-		}
 		o := CRIOptions{Runtime: name}
 		if cmdline != nil {
 			o.Processes = c.containerProcesses
 		}
-		cs, version, errs, err := CRIContainers(ctx, s.host, o)
-		rt.Version = version
-		if err != nil {
-			rt.Err = s.sanitize(err)
-			c.errorf("%s socket %s: %s", name, s.node, rt.Err)
-		}
-		c.addContainers(&rt, cs, errs)
+		c.askRuntime(name, s, func() (runtimeAnswer, error) {
+			cs, version, errs, err := CRIContainers(ctx, s.host, o)
+			return runtimeAnswer{containers: cs, version: version, errs: errs}, err
+		})
 	}
+}
+
+// runtimeAnswer is what one runtime said: its containers, version, what
+// it left out and the containers it could not read.
+type runtimeAnswer struct {
+	containers    []Container
+	version       string
+	skipped, errs []string
+}
+
+// askRuntime asks the runtime at s for its containers with list, unless
+// nothing listens there, and records the answer. It reports whether the
+// containers could be listed.
+func (c *collector) askRuntime(name string, s runtimeSocket, list func() (runtimeAnswer, error)) bool {
+	rt := RuntimeInfo{Name: name, Socket: s.node}
+	if reason, isErr := c.probe(s); reason != "" {
+		c.notAsked(&rt, reason, isErr)
+		return false
+	}
+	a, err := list()
+	rt.Version, rt.Skipped = a.version, a.skipped
+	if err != nil {
+		rt.Err = s.sanitize(err)
+		c.errorf("%s socket %s: %s", name, s.node, rt.Err)
+	}
+	c.addContainers(&rt, a.containers, a.errs)
+	return err == nil
 }
 
 // addContainers records what one runtime reported.
@@ -273,21 +277,22 @@ func (c *collector) notAsked(rt *RuntimeInfo, reason string, isErr bool) {
 	c.f.Runtimes = append(c.f.Runtimes, *rt)
 }
 
-// keepContainers leaves out palisade's own audit pod (run by node audit
-// --all-nodes: its read-only host mount and host PID namespace are how
-// it reads the node) and, with RunningContainersOnly, what does not run.
+// keepContainers leaves out the containers of palisade's own audit pod
+// (run by node audit --all-nodes: its read-only host mount and host PID
+// namespace are how it reads the node), known by its UID alone: a name
+// can be copied by any pod that wants to hide. With
+// RunningContainersOnly, what does not run is left out too.
 func (c *collector) keepContainers(rt *RuntimeInfo, cs []Container) []Container {
 	own := 0
 	cs = slices.DeleteFunc(cs, func(k Container) bool {
-		_, pod, _ := strings.Cut(k.Pod, "/")
-		if strings.HasPrefix(pod, "palisade-node-audit") && (k.KubeContainer == "audit" || k.KubeContainer == "done") {
+		if c.opts.SelfPodUID != "" && k.PodUID == c.opts.SelfPodUID {
 			own++
 			return true
 		}
 		return c.opts.RunningContainersOnly && k.State != "running"
 	})
 	if own > 0 {
-		rt.Skipped = append(rt.Skipped, fmt.Sprintf("%d container(s) of palisade's own node-audit pods", own))
+		rt.Skipped = append(rt.Skipped, fmt.Sprintf("%d container(s) of palisade's own node-audit pod", own))
 	}
 	return cs
 }
