@@ -193,6 +193,10 @@ type NodeAuditOptions struct {
 	// Results writes every check's verdict (pass, n/a and manual
 	// included) as JSON: the per-node file that `node merge` combines.
 	Results string
+	// FramedResults marks the lines of --results=- for a pod's log
+	// (node.WriteFramedResult), the summary going before them to
+	// standard output: the audit pods' setting.
+	FramedResults bool
 	// Facts writes the collected facts as JSON, for support and replay.
 	Facts string
 	// AllNodes runs the audit on every node of the cluster as a
@@ -226,7 +230,10 @@ Where a Docker or containerd socket answers, every container it knows
 (running, created or stopped) is judged against section 5 of the CIS
 Docker Benchmark: privileged, host namespaces, sensitive mounts, the
 runtime socket mounted, added capabilities, seccomp, AppArmor, SELinux,
-root user, limits. Nothing is changed on the runtime.
+root user, limits. Nothing is changed on the runtime. In a pod, set
+PALISADE_POD_UID to the pod's metadata.uid (the downward API, as the
+--all-nodes pods do): the containers of that pod alone are then left
+out, whatever other pods are named.
 
 Checks about a component that does not run on the node, or about a
 managed control plane, are not applicable rather than failed. Failed
@@ -264,6 +271,8 @@ that can pull --image.`,
 	cmd.Flags().BoolVar(&opts.NoContainers, "no-containers", false, "do not ask the container runtimes for their containers")
 	cmd.Flags().BoolVar(&opts.RunningOnly, "running-containers-only", false, "judge running containers only (default: created and stopped ones too, which run again on start or at boot)")
 	cmd.Flags().StringVar(&opts.Results, "results", "", "write every check's result as JSON to this file (- for standard output)")
+	cmd.Flags().BoolVar(&opts.FramedResults, "results-framed", false, "with --results=-: mark the result's lines for a pod's log, where standard error mixes in (the audit pods use it)")
+	_ = cmd.Flags().MarkHidden("results-framed")
 	cmd.Flags().StringVar(&opts.Facts, "facts", "", "write the facts read from the node as JSON to this file")
 	cmd.Flags().BoolVar(&opts.AllNodes, "all-nodes", false, "audit every node of the cluster: run a DaemonSet (node manifests), collect each node's result, merge them, delete what was created")
 	cmd.Flags().StringVar(&opts.Kubeconfig, "kubeconfig", "", "with --all-nodes: kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)")
@@ -287,6 +296,7 @@ func (o *NodeAuditOptions) nodeOptions() (node.Options, error) {
 			ContainerdSocket:      o.ContainerdSocket,
 			CRISocket:             o.CRISocket,
 			RunningContainersOnly: o.RunningOnly,
+			SelfPodUID:            os.Getenv("PALISADE_POD_UID"),
 		},
 	}
 	if o.Flavour != "" {
@@ -326,10 +336,21 @@ func nodeAuditRun(opts *NodeAuditOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	fmt.Fprintln(opts.IO.Err, res.Summary())
-	if opts.Results != "" {
-		if err := writeJSONFile(opts.IO, opts.Results, res); err != nil {
+	if opts.FramedResults {
+		if opts.Results != "-" {
+			return usageErrorf("--results-framed needs --results=-")
+		}
+		// One stream, in order: nothing of ours lands inside the frame.
+		fmt.Fprintln(opts.IO.Out, res.Summary())
+		if err := node.WriteFramedResult(opts.IO.Out, res); err != nil {
 			return err
+		}
+	} else {
+		fmt.Fprintln(opts.IO.Err, res.Summary())
+		if opts.Results != "" {
+			if err := writeJSONFile(opts.IO, opts.Results, res); err != nil {
+				return err
+			}
 		}
 	}
 	if opts.Facts != "" {

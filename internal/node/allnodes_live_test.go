@@ -1,9 +1,12 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -34,7 +37,7 @@ func TestAuditAllNodesLive(t *testing.T) {
 	}
 	c := kubetest.Start(t)
 	admin := kubernetes.NewForConfigOrDie(c.Admin)
-	live.StartControllers(t, c)
+	ctl := live.StartControllers(t, c)
 
 	tools := t.TempDir()
 	bin, err := live.GoBuild(tools, "github.com/palisade-sec/palisade/cmd/palisade")
@@ -57,35 +60,71 @@ func TestAuditAllNodesLive(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	// A controller or the kubelet that dies ends the wait at once.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	go func() {
+		for runCtx.Err() == nil {
+			if msg := cmp.Or(ctl.Exited(), n.Exited()); msg != "" {
+				stopRun(errors.New(msg))
+			}
+			time.Sleep(time.Second)
+		}
+	}()
 	var progress []string
 	// The default reader (the API server asks the kubelet), keeping what
-	// it read for failure messages.
+	// it read for failure messages, and the pod it read.
 	var logs []byte
-	run, err := AuditAllNodes(ctx, admin, AllNodesOptions{
+	var pod *corev1.Pod
+	run, err := AuditAllNodes(runCtx, admin, AllNodesOptions{
 		Manifest: ManifestOptions{Image: image, Namespace: "palisade-live"},
 		Timeout:  5 * time.Minute, Poll: time.Second,
 		Progress: func(m string) { progress = append(progress, m) },
-		Logs: func(ctx context.Context, pod *corev1.Pod) ([]byte, error) {
-			data, err := apiServerLogs(ctx, admin, pod)
-			logs = data
+		Logs: func(ctx context.Context, p *corev1.Pod) ([]byte, error) {
+			data, err := apiServerLogs(ctx, admin, p)
+			logs, pod = data, p
 			return data, err
 		},
 	})
 	if err != nil {
-		t.Fatalf("%v\nprogress: %q\n%s", err, progress, n.Logs())
+		t.Fatalf("%v (%v)\nprogress: %q\n%s\n%s", err, context.Cause(runCtx), progress, n.Logs(), ctl.Logs())
 	}
+	stopRun(nil)
 	if run.Nodes != 1 || len(run.Results) != 1 || len(run.Problems) != 0 {
 		t.Fatalf("nodes %d, %d result(s), problems %q\naudit log (%d bytes, the end): %s\n%s", run.Nodes, len(run.Results), run.Problems, len(logs), tail(logs, 2000), n.Logs())
 	}
 	nodes, sums := Merge(run.Results)
 	res := nodes[0]
 
+	// The node is named as its /etc/hostname says, or by its root
+	// where it has none.
 	hostname, err := os.ReadFile("/etc/hostname")
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal(err)
 	}
-	if res.Node != strings.TrimSpace(string(hostname)) || res.Root != "/host" {
-		t.Errorf("result for node %q at root %q, want this host (%q) at /host", res.Node, res.Root, strings.TrimSpace(string(hostname)))
+	if want := cmp.Or(strings.TrimSpace(string(hostname)), "/host"); res.Node != want || res.Root != "/host" {
+		t.Errorf("result for node %q at root %q, want this host (%q) at /host", res.Node, res.Root, want)
+	}
+	// The pod as the API server kept it: the host's root read-only,
+	// recursively where containerd can (the kubelet says whether it
+	// did), and the pod's UID given to the audit.
+	audit := pod.Spec.InitContainers[0]
+	if m := audit.VolumeMounts[0]; !m.ReadOnly || m.RecursiveReadOnly == nil || *m.RecursiveReadOnly != corev1.RecursiveReadOnlyIfPossible {
+		t.Errorf("host mount %+v", m)
+	}
+	if e := audit.Env; len(e) != 1 || e[0].Name != "PALISADE_POD_UID" || e[0].ValueFrom == nil || e[0].ValueFrom.FieldRef == nil || e[0].ValueFrom.FieldRef.FieldPath != "metadata.uid" {
+		t.Errorf("audit env %+v", e)
+	}
+	for _, st := range pod.Status.InitContainerStatuses {
+		for _, m := range st.VolumeMounts {
+			if m.RecursiveReadOnly != nil {
+				t.Logf("container %s: %s mounted with recursive read-only %s", st.Name, m.MountPath, *m.RecursiveReadOnly)
+			}
+		}
+	}
+	// The log holds the summary, then the framed result.
+	if !strings.Contains(string(logs), "\n"+frameMark+"begin ") {
+		t.Errorf("the audit's log has no framed result: %s", tail(logs, 500))
 	}
 	// The kubelet is found as a process (hostPID) with its --config.
 	kubelet := ComponentAt{Name: "kubelet", Source: "process " + strconv.Itoa(n.KubeletPID()), Config: n.KubeletConfig}

@@ -69,16 +69,24 @@ func StartControllers(t *testing.T, c *kubetest.Cluster) *Controllers {
 }
 
 // started checks that neither exited at once (a bad flag, a refused
-// kubeconfig); they serve no port to ask, and whether they work shows in
-// what they do.
+// kubeconfig). They serve no port to ask (none of their own on a shared
+// machine), and whether they work shows in what they do: the DaemonSet's
+// pods appear; a test that waits for that can watch Exited meanwhile.
 func (ctl *Controllers) started() error {
-	time.Sleep(3 * time.Second)
-	for _, p := range []*process{ctl.manager, ctl.scheduler} {
-		if msg := p.exited(); msg != "" {
-			return fmt.Errorf("%s\n%s", msg, ctl.Logs())
-		}
+	if msg := ctl.Exited(); msg != "" {
+		return fmt.Errorf("%s\n%s", msg, ctl.Logs())
 	}
 	return nil
+}
+
+// Exited says which of them exited, or "" while both run.
+func (ctl *Controllers) Exited() string {
+	for _, p := range []*process{ctl.manager, ctl.scheduler} {
+		if msg := p.exited(); msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
 // Logs are the ends of the controllers' logs, for failure messages.

@@ -20,40 +20,6 @@ import (
 // under the node's own cgroup root, containerd's shims, which outlive
 // containerd by design, and the kernel settings the kubelet changes.
 
-// kubeletSysctls are the kernel settings a kubelet sets at start (unless
-// protectKernelDefaults, which refuses to start instead): a panic
-// reboots after 10 s, an oops panics, memory is always overcommitted.
-var kubeletSysctls = []string{
-	"vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "kernel/panic_on_oops",
-	"kernel/keys/root_maxkeys", "kernel/keys/root_maxbytes",
-}
-
-// readSysctls reads kubeletSysctls, to restore them when the node stops.
-func readSysctls() map[string]string {
-	out := map[string]string{}
-	for _, k := range kubeletSysctls {
-		if v, err := os.ReadFile(filepath.Join("/proc/sys", k)); err == nil {
-			out[k] = strings.TrimSpace(string(v))
-		}
-	}
-	return out
-}
-
-// restoreSysctls writes back the settings that changed since saved.
-func restoreSysctls(saved map[string]string) error {
-	var errs []error
-	for k, v := range saved {
-		now, err := os.ReadFile(filepath.Join("/proc/sys", k))
-		if err == nil && strings.TrimSpace(string(now)) == v {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join("/proc/sys", k), []byte(v+"\n"), 0o644); err != nil {
-			errs = append(errs, fmt.Errorf("restoring %s to %s: %w", k, v, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // mountinfoFields is one mountinfo line split on spaces, with the kernel's
 // octal escapes (\040 for a space) undone.
 func mountinfoFields(line string) []string {
@@ -155,16 +121,18 @@ func makeCgroupRoot(name string) error {
 }
 
 // removeCgroupRoot removes the cgroup name and everything below it in
-// every hierarchy, deepest first; it retries while processes leave.
-func removeCgroupRoot(name string) error {
+// every hierarchy, deepest first, after killing what runs in it; it
+// retries for up to wait while killed processes exit.
+func removeCgroupRoot(name string, wait time.Duration) error {
 	mounts, err := cgroupMounts()
 	if err != nil {
 		return err
 	}
 	var last error
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(wait)
 	for {
 		last = nil
+		_, _ = killCgroup(name)
 		for _, m := range mounts {
 			var dirs []string
 			_ = filepath.WalkDir(filepath.Join(m, name), func(p string, d fs.DirEntry, err error) error {
@@ -185,6 +153,50 @@ func removeCgroupRoot(name string) error {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// killCgroup ends every process in the cgroup name and below it, in
+// every hierarchy: the containers whose shims or runtime are gone, which
+// would keep the cgroups busy. cgroup v2 kills a whole tree at once
+// (cgroup.kill); on v1 each process is killed, after thawing a frozen
+// cgroup (a paused container), which would not die otherwise. It says
+// which processes it killed.
+func killCgroup(name string) ([]int, error) {
+	if strings.Trim(name, "/") == "" {
+		return nil, fmt.Errorf("%q is not a node's own cgroup", name)
+	}
+	mounts, err := cgroupMounts()
+	if err != nil {
+		return nil, err
+	}
+	var killed []int
+	for _, m := range mounts {
+		root := filepath.Join(m, name)
+		if err := os.WriteFile(filepath.Join(root, "cgroup.kill"), []byte("1"), 0o644); err == nil {
+			continue
+		}
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			_ = os.WriteFile(filepath.Join(p, "freezer.state"), []byte("THAWED"), 0o644)
+			data, err := os.ReadFile(filepath.Join(p, "cgroup.procs"))
+			if err != nil {
+				return nil
+			}
+			for _, f := range strings.Fields(string(data)) {
+				pid, err := strconv.Atoi(f)
+				if err != nil || pid == os.Getpid() || slices.Contains(killed, pid) {
+					continue
+				}
+				if syscall.Kill(pid, syscall.SIGKILL) == nil {
+					killed = append(killed, pid)
+				}
+			}
+			return nil
+		})
+	}
+	return killed, nil
 }
 
 // killShims ends containerd shims (and anything else) whose command line

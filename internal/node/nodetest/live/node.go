@@ -20,9 +20,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -73,8 +76,10 @@ type Node struct {
 	// madeLogLinks says the kubelet created /var/log/containers.
 	madeLogLinks bool
 	// sysctls are the host's kernel settings the kubelet changes, as
-	// they were before it started.
+	// they were before it started (hostSysctls keeps them on disk too).
 	sysctls map[string]string
+	// stopSignals ends the handler that tears down on SIGINT or SIGTERM.
+	stopSignals func()
 }
 
 // StartNode starts containerd and a kubelet that registers with c, waits
@@ -121,6 +126,17 @@ func StartNode(t *testing.T, c *kubetest.Cluster, o Options) *Node {
 		podLogs:          filepath.Join(dir, "pod-logs"),
 	}
 	t.Cleanup(func() { n.teardown(t) })
+	// Before the kubelet changes them: the host's settings, or those a
+	// killed test left its kubelet's values over.
+	originals, dead, err := hostSysctls.Save(savedSysctls{PID: os.Getpid(), Start: processStart(os.Getpid()), Dir: n.Dir, CgroupRoot: n.CgroupRoot, Socket: n.ContainerdSocket})
+	if err != nil {
+		t.Fatalf("saving the host's kernel settings before the kubelet changes them: %v", err)
+	}
+	for _, d := range dead {
+		t.Logf("test process %d was killed with its node running: restored the kernel settings, removing what its node left (%s)", d.PID, removeLeftovers(d))
+	}
+	n.sysctls = originals
+	n.stopSignals = onSignal(n.abort)
 	if err := n.startContainerd(bins["containerd"]); err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +157,97 @@ func StartNode(t *testing.T, c *kubetest.Cluster, o Options) *Node {
 	if override {
 		o.KubeletArgs = append([]string{"--hostname-override=" + name}, o.KubeletArgs...)
 	}
-	if err := n.startKubelet(c, kubeletBin, o); err != nil {
-		t.Fatal(err)
-	}
-	if err := n.waitReady(c, 3*time.Minute); err != nil {
-		t.Fatal(err)
+	// The kubelet's ports are found free, then closed for it to bind:
+	// another process may take one in between, so try other ports.
+	for attempt := 1; ; attempt++ {
+		if err := n.startKubelet(c, kubeletBin, o); err != nil {
+			t.Fatal(err)
+		}
+		err := n.waitReady(c, 3*time.Minute)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 3 {
+			t.Fatal(err)
+		}
+		t.Logf("attempt %d: %v; starting the kubelet again", attempt, err)
+		n.kubelet.stop(30 * time.Second)
 	}
 	return n
+}
+
+// errPortTaken is a kubelet that could not bind its ports.
+var errPortTaken = errors.New("a port of the kubelet was taken")
+
+// onSignal runs f, then dies of the signal, when the test process gets
+// SIGINT or SIGTERM (Ctrl-C, a CI job cancelled), as no cleanup runs
+// then; the returned func stops it.
+func onSignal(f func()) func() {
+	sigs := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		select {
+		case sig := <-sigs:
+			f()
+			signal.Reset(sig)
+			_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(done)
+		})
+	}
+}
+
+// removeLeftovers removes what the node of a killed test process left:
+// its containers, shims, mounts, cgroups and directory.
+func removeLeftovers(d savedSysctls) string {
+	var done []string
+	if d.CgroupRoot != "" {
+		pids, _ := killCgroup(d.CgroupRoot)
+		done = append(done, fmt.Sprintf("%d process(es) killed", len(pids)))
+	}
+	if d.Socket != "" {
+		done = append(done, fmt.Sprintf("%d shim(s) killed", len(killShims(d.Socket))))
+	}
+	// The killed test's temporary directories (t.TempDir makes
+	// $TMPDIR/TestName123/004), its etcd's too.
+	if testDir := filepath.Dir(d.Dir); filepath.Dir(testDir) == filepath.Clean(os.TempDir()) && strings.HasPrefix(filepath.Base(testDir), "Test") {
+		left, _ := unmountAll(testDir)
+		if len(left) == 0 {
+			_ = os.RemoveAll(testDir)
+		}
+		done = append(done, fmt.Sprintf("%s removed, %d mount(s) left", testDir, len(left)))
+	}
+	if d.CgroupRoot != "" {
+		if err := removeCgroupRoot(d.CgroupRoot, 5*time.Second); err != nil {
+			done = append(done, err.Error())
+		}
+	}
+	return strings.Join(done, "; ")
+}
+
+// abort is the teardown of a test process about to die of a signal:
+// stop everything the node runs and restore the kernel settings, with
+// no waiting.
+func (n *Node) abort() {
+	for _, p := range []*process{n.kubelet, n.containerd} {
+		if p != nil {
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		}
+	}
+	_, _ = killCgroup(n.CgroupRoot)
+	killShims(n.ContainerdSocket)
+	_, _ = unmountAll(n.Dir)
+	_ = removeCgroupRoot(n.CgroupRoot, 3*time.Second)
+	if err := hostSysctls.Release(os.Getpid(), n.sysctls); err != nil {
+		fmt.Fprintf(os.Stderr, "live node: restoring the host's kernel settings: %v\n", err)
+	}
 }
 
 // nodeName is the name the kubelet registers with. The API server
@@ -202,6 +302,17 @@ func (n *Node) Configz(ctx context.Context, cfg *rest.Config) ([]byte, error) {
 		return nil, fmt.Errorf("kubelet /configz: HTTP %d: %.300s", resp.StatusCode, body)
 	}
 	return body, nil
+}
+
+// Exited says whether the kubelet or containerd exited, or "" while
+// both run.
+func (n *Node) Exited() string {
+	for _, p := range []*process{n.kubelet, n.containerd} {
+		if msg := p.exited(); msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
 // KubeletPID is the kubelet's process ID.
@@ -395,7 +506,6 @@ fileCheckFrequency: 10s
 	if _, err := os.Stat(logLinks); errors.Is(err, fs.ErrNotExist) {
 		n.madeLogLinks = true
 	}
-	n.sysctls = readSysctls()
 	p, err := startProcess(n.Dir, "kubelet", bin, n.KubeletArgs...)
 	if err != nil {
 		return err
@@ -415,6 +525,9 @@ func (n *Node) waitReady(c *kubetest.Cluster, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	last := "not registered"
 	for time.Now().Before(deadline) {
+		if n.kubelet.logContains("address already in use") {
+			return fmt.Errorf("%w: %s", errPortTaken, n.kubelet.tail(10))
+		}
 		if msg := n.kubelet.exited(); msg != "" {
 			return fmt.Errorf("%s\n%s", msg, n.Logs())
 		}
@@ -454,9 +567,14 @@ func (n *Node) healthy() bool {
 // stops containerd and removes what they left on the host; anything
 // still mounted afterwards fails the test.
 func (n *Node) teardown(t *testing.T) {
+	if n.stopSignals != nil {
+		defer n.stopSignals()
+	}
 	n.kubelet.stop(30 * time.Second)
-	if err := restoreSysctls(n.sysctls); err != nil {
-		t.Errorf("the kubelet changed the host's kernel settings: %v", err)
+	if n.sysctls != nil {
+		if err := hostSysctls.Release(os.Getpid(), n.sysctls); err != nil {
+			t.Errorf("the kubelet changed the host's kernel settings: %v", err)
+		}
 	}
 	if n.containerd != nil && n.containerd.exited() == "" {
 		// The tasks first (their shims exit), then the containers.
@@ -473,6 +591,12 @@ func (n *Node) teardown(t *testing.T) {
 		}
 	}
 	n.containerd.stop(30 * time.Second)
+	// What ctr could not stop: containers first, then their shims.
+	if pids, err := killCgroup(n.CgroupRoot); err != nil {
+		t.Errorf("killing the node's containers: %v", err)
+	} else if len(pids) > 0 {
+		t.Logf("killed %d process(es) left in the node's cgroups: %v", len(pids), pids)
+	}
 	if pids := killShims(n.ContainerdSocket); len(pids) > 0 {
 		t.Logf("killed %d containerd shim(s) left running: %v", len(pids), pids)
 	}
@@ -486,7 +610,7 @@ func (n *Node) teardown(t *testing.T) {
 	if len(left) > 0 {
 		t.Errorf("still mounted after the node's teardown: %v", left)
 	}
-	if err := removeCgroupRoot(n.CgroupRoot); err != nil {
+	if err := removeCgroupRoot(n.CgroupRoot, 20*time.Second); err != nil {
 		t.Errorf("removing the node's cgroups: %v", err)
 	}
 	removeLogLinks(n.podLogs)

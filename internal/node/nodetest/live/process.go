@@ -66,6 +66,12 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
+// logContains says whether the process's log has s.
+func (p *process) logContains(s string) bool {
+	data, _ := os.ReadFile(p.log)
+	return strings.Contains(string(data), s)
+}
+
 // tail is the end of the process's log and its last error lines (klog's
 // "E" lines, logrus's level=error), for failure messages.
 func (p *process) tail(n int) string {
