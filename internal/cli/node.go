@@ -379,24 +379,7 @@ func apiServerIdentity(facts *node.Facts, no node.Options, p *prepared) []scan.R
 	}
 	a := identity.FromNode(c, node.RootFS{Dir: facts.Root})
 	target := a.Source + " on node " + cmp.Or(facts.Hostname, facts.Root)
-	res := scan.Result{Target: report.Target{Name: target, Kind: KindAPIServer, Controls: []control.ID{control.Identity}}}
-	for _, prob := range identity.JudgeAPIServer(a) {
-		if !p.scanOpts.Policy.Enabled(prob.Rule) {
-			continue
-		}
-		f := prob.Rule.New(prob.Message)
-		f.Target = target
-		f.Location = finding.Location{File: c.ManifestFile}
-		f.Evidence = prob.Flag
-		res.Findings = append(res.Findings, f)
-	}
-	out := []scan.Result{res}
-	for _, e := range []string{a.AuthnError, a.AuthzError} {
-		if e != "" {
-			out = append(out, scan.Result{Err: &report.Error{Target: target, Message: "configuration not judged: " + e}})
-		}
-	}
-	return out
+	return apiServerResults(a, target, c.ManifestFile, p)
 }
 
 // podArgs are the node audit flags the pods get with --all-nodes.

@@ -472,26 +472,34 @@ func apiServerAuditRun(opts *APIServerAuditOptions) error {
 			results = append(results, scan.Result{Err: &report.Error{Target: file, Message: err.Error()}})
 			continue
 		}
-		res := scan.Result{Target: report.Target{Name: file, Kind: KindAPIServer, Controls: []control.ID{control.Identity}}}
-		if a.AuthnError != "" {
-			results = append(results, scan.Result{Err: &report.Error{Target: file, Message: "authentication config not judged: " + a.AuthnError}})
-		}
-		if a.AuthzError != "" {
-			results = append(results, scan.Result{Err: &report.Error{Target: file, Message: "authorization config not judged: " + a.AuthzError}})
-		}
-		for _, prob := range identity.JudgeAPIServer(a) {
-			if !p.scanOpts.Policy.Enabled(prob.Rule) {
-				continue
-			}
-			f := prob.Rule.New(prob.Message)
-			f.Target = file
-			f.Location = finding.Location{File: file}
-			f.Evidence = prob.Flag
-			res.Findings = append(res.Findings, f)
-		}
-		results = append(results, res)
+		results = append(results, apiServerResults(a, file, file, p)...)
 	}
 	return opts.emit(opts.IO, p, scan.Assemble(results, p.scanOpts))
+}
+
+// apiServerResults judges one API server's identity configuration: its
+// findings on target (located in file), and an error for each
+// configuration file that could not be read.
+func apiServerResults(a *identity.APIServer, target, file string, p *prepared) []scan.Result {
+	res := scan.Result{Target: report.Target{Name: target, Kind: KindAPIServer, Controls: []control.ID{control.Identity}}}
+	for _, prob := range identity.JudgeAPIServer(a) {
+		if !p.scanOpts.Policy.Enabled(prob.Rule) {
+			continue
+		}
+		f := prob.Rule.New(prob.Message)
+		f.Target = target
+		f.Location = finding.Location{File: file}
+		f.Evidence = prob.Flag
+		res.Findings = append(res.Findings, f)
+	}
+	out := []scan.Result{res}
+	if a.AuthnError != "" {
+		out = append(out, scan.Result{Err: &report.Error{Target: target, Message: "authentication config not judged: " + a.AuthnError}})
+	}
+	if a.AuthzError != "" {
+		out = append(out, scan.Result{Err: &report.Error{Target: target, Message: "authorization config not judged: " + a.AuthzError}})
+	}
+	return out
 }
 
 func newCmdUpgrade(ios *IO) *cobra.Command {

@@ -175,15 +175,6 @@ func init() {
 	}
 }
 
-// AuditPolicyRules lists the audit-policy rules (PAL-AUD-1NN).
-func AuditPolicyRules() []*finding.Rule {
-	out := make([]*finding.Rule, len(auditRequirements))
-	for i, r := range auditRequirements {
-		out[i] = r.rule
-	}
-	return out
-}
-
 // effectiveLevel is the level a request is really recorded at: None when
 // the stages that would record it (RequestReceived and ResponseComplete)
 // are both omitted.

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/palisade-sec/palisade/internal/control"
+	"github.com/palisade-sec/palisade/internal/node/nodetest"
 )
 
 // The container runtime tests start a real containerd and a real dockerd
@@ -43,14 +44,7 @@ func requireRuntimeTools(t *testing.T, bins ...string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, b := range bins {
-		p, err := exec.LookPath(b)
-		if err != nil {
-			for _, dir := range []string{"/usr/bin", "/usr/sbin"} {
-				if _, serr := os.Stat(filepath.Join(dir, b)); serr == nil {
-					p, err = filepath.Join(dir, b), nil
-				}
-			}
-		}
+		p, err := nodetest.LookBin(b)
 		if err != nil {
 			if testing.Short() {
 				t.Skipf("-short: %s not installed", b)

@@ -218,17 +218,6 @@ type pssResult struct {
 	err                  error
 }
 
-// Passes reports the highest level the workload meets.
-func (r pssResult) level() api.Level {
-	switch {
-	case len(r.baseline) > 0:
-		return api.LevelPrivileged
-	case len(r.restricted) > 0:
-		return api.LevelBaseline
-	}
-	return api.LevelRestricted
-}
-
 // PSS evaluates every workload once at baseline and restricted.
 func (p *Pass) PSS() []pssResult {
 	p.shared.pssOnce.Do(func() {
@@ -300,14 +289,4 @@ func workloadName(w kube.Workload) string {
 		return "pod"
 	}
 	return "pod template"
-}
-
-// PSSSummary counts workloads by the highest Pod Security level they
-// meet at the pass's version.
-func (p *Pass) PSSSummary() map[api.Level]int {
-	out := map[api.Level]int{}
-	for _, r := range p.PSS() {
-		out[r.level()]++
-	}
-	return out
 }

@@ -1,7 +1,6 @@
 package rbac
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -962,13 +961,6 @@ func (w *walk) namedPods(scope string, names []string, from int32, action string
 			}
 		}
 	}
-}
-
-// SortPaths orders paths strongest escalation first, then by subject.
-func SortPaths(ps []*Path) {
-	slices.SortStableFunc(ps, func(a, b *Path) int {
-		return cmp.Or(-a.Strongest.power.Compare(b.Strongest.power), strings.Compare(a.Start.String(), b.Start.String()))
-	})
 }
 
 // Describe renders what a node can do, for messages: "all verbs on all

@@ -35,6 +35,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/palisade-sec/palisade/internal/kubetest"
+	"github.com/palisade-sec/palisade/internal/node/nodetest"
 )
 
 // Options configure StartNode.
@@ -97,14 +98,7 @@ func StartNode(t *testing.T, c *kubetest.Cluster, o Options) *Node {
 	}
 	bins := map[string]string{}
 	for _, b := range []string{"containerd", "ctr", "runc", "containerd-shim-runc-v2"} {
-		p, err := exec.LookPath(b)
-		if err != nil {
-			for _, dir := range []string{"/usr/bin", "/usr/sbin"} {
-				if _, serr := os.Stat(filepath.Join(dir, b)); serr == nil {
-					p, err = filepath.Join(dir, b), nil
-				}
-			}
-		}
+		p, err := nodetest.LookBin(b)
 		if err != nil {
 			t.Fatalf("%s is not installed: run `bash .ci/setup-node.sh` (Debian's containerd and runc)", b)
 		}
